@@ -1,0 +1,78 @@
+import Telemetry
+
+/// Reads one entry of `checks:`; the common keys first, then the options of its kind.
+enum CheckConfigParser {
+    static let commonKeys = [
+        "name", "kind", "probes", "interval", "timeout", "failureThreshold", "successThreshold", "critical",
+    ]
+
+    static func parse(_ node: ConfigNode) throws(ConfigError) -> CheckConfig {
+        // Read the name before anything else so later errors can name the check.
+        let loose = try node.mapping(allowedKeys: commonKeys + allKindKeys)
+        let nameNode = try loose.required("name")
+        let name = try nameNode.string()
+        guard CheckConfig.isValidName(name) else {
+            throw nameNode.error(
+                .invalidValue,
+                "\(JSONText.quoted(name)) is not a valid check name (lowercase letters, digits, '_', '.', '-'; starting with a letter or digit)"
+            )
+        }
+        let check = node.relabeled("\(node.label.dropLast()) \(JSONText.quoted(name)):")
+        let kindNode = try ConfigMapping(owner: check, entries: loose.entries).required("kind").relabeled(check.childLabel("kind"))
+        let kindName = try kindNode.string()
+        guard let kindKeys = optionKeys[kindName] else {
+            throw kindNode.error(
+                .unsupportedKind,
+                "\(JSONText.quoted(kindName)) is not a supported check kind (supported: \(CheckKind.implementedKinds.joined(separator: ", ")))"
+            )
+        }
+        let keys = try check.mapping(allowedKeys: commonKeys + kindKeys)
+
+        var config = CheckConfig(name: name, kind: try kind(kindName, keys))
+        if let probes = keys["probes"] { config.probes = try parseProbes(probes) }
+        if let interval = keys["interval"] { config.interval = try interval.positiveDuration() }
+        if let timeout = keys["timeout"] { config.timeout = try timeout.positiveDuration() }
+        if let value = keys["failureThreshold"] { config.failureThreshold = try value.integer(atLeast: 1) }
+        if let value = keys["successThreshold"] { config.successThreshold = try value.integer(atLeast: 1) }
+        if let value = keys["critical"] { config.critical = try value.bool() }
+        return config
+    }
+
+    /// Option keys per implemented kind.
+    private static let optionKeys: [String: [String]] = [
+        "simulated": ["detail", "startFailing"]
+    ]
+
+    private static var allKindKeys: [String] {
+        Array(Set(optionKeys.values.joined())).sorted()
+    }
+
+    private static func kind(_ name: String, _ keys: ConfigMapping) throws(ConfigError) -> CheckKind {
+        switch name {
+        case "simulated":
+            var options = CheckKind.SimulatedOptions()
+            if let detail = keys["detail"] { options.detail = try detail.nonEmptyString() }
+            if let startFailing = keys["startFailing"] { options.startFailing = try startFailing.bool() }
+            return .simulated(options)
+        default:
+            preconditionFailure("optionKeys and kind(_:_:) disagree about \(name)")
+        }
+    }
+
+    private static func parseProbes(_ node: ConfigNode) throws(ConfigError) -> Set<Probe> {
+        var probes: Set<Probe> = []
+        for (text, element) in try node.stringList() {
+            guard let probe = Probe(rawValue: text) else {
+                throw element.error(
+                    .invalidValue,
+                    "\(JSONText.quoted(text)) is not a probe (use liveness, readiness, startup)"
+                )
+            }
+            probes.insert(probe)
+        }
+        guard !probes.isEmpty else {
+            throw node.error(.invalidValue, "must name at least one probe (liveness, readiness, startup)")
+        }
+        return probes
+    }
+}

@@ -1,0 +1,140 @@
+import Logging
+import Telemetry
+
+/// The whole service configuration, as loaded from YAML by ``ConfigLoader``.
+///
+/// Keys are a user-facing contract: new ones may be added, existing ones keep
+/// their names. Every field has the default the design documents, so a file
+/// need only say what differs.
+public struct HealthExporterConfig: Sendable, Equatable {
+    /// Where probes, `/metrics` and `/` are served. Default `127.0.0.1:8000`.
+    public var listen: ListenAddress
+    /// Fault-injection and maintenance routes.
+    public var admin: Admin
+    /// What happens between SIGTERM and exit.
+    public var drain: Drain
+    /// When systemd hears `READY=1`.
+    public var notify: Notify
+    /// Log format and level.
+    public var log: Log
+    /// Who may see per-check detail (`?verbose`).
+    public var expose: Expose
+    /// Protective limits of the HTTP server.
+    public var limits: Limits
+    /// The dependency checks, in the order probes report them.
+    public var checks: [CheckConfig]
+
+    public init(
+        listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8000),
+        admin: Admin = Admin(),
+        drain: Drain = Drain(),
+        notify: Notify = Notify(),
+        log: Log = Log(),
+        expose: Expose = Expose(),
+        limits: Limits = Limits(),
+        checks: [CheckConfig] = []
+    ) {
+        self.listen = listen
+        self.admin = admin
+        self.drain = drain
+        self.notify = notify
+        self.log = log
+        self.expose = expose
+        self.limits = limits
+        self.checks = checks
+    }
+
+    /// `admin:` — routes that change state (`/admin/...` and the seed's `/simulate_*`).
+    public struct Admin: Sendable, Equatable {
+        /// Off by default: a probe port should not flip checks unless asked to.
+        public var enabled: Bool
+        /// The file the bearer token was read from; required when listening off loopback.
+        public var tokenFile: String?
+        /// The token read from ``tokenFile``, trailing newline trimmed.
+        public var token: AdminToken?
+
+        public init(enabled: Bool = false, tokenFile: String? = nil, token: AdminToken? = nil) {
+            self.enabled = enabled
+            self.tokenFile = tokenFile
+            self.token = token
+        }
+    }
+
+    /// `drain:` — after SIGTERM readiness fails at once, traffic drains for
+    /// `delay`, and the process exits within `timeout`.
+    public struct Drain: Sendable, Equatable {
+        public var delay: Duration
+        public var timeout: Duration
+
+        public init(delay: Duration = .seconds(5), timeout: Duration = .seconds(25)) {
+            self.delay = delay
+            self.timeout = timeout
+        }
+    }
+
+    /// `notify:` — systemd readiness notification.
+    public struct Notify: Sendable, Equatable {
+        /// `ready`: when readiness first passes; `started`: right after bind.
+        public enum ReadyWhen: String, Sendable, CaseIterable {
+            case ready
+            case started
+        }
+
+        public var readyWhen: ReadyWhen
+
+        public init(readyWhen: ReadyWhen = .ready) {
+            self.readyWhen = readyWhen
+        }
+    }
+
+    /// `log:` — format and level; command-line flags override both.
+    public struct Log: Sendable, Equatable {
+        public var format: LogFormat
+        public var level: Logger.Level
+
+        public init(format: LogFormat = .auto, level: Logger.Level = .info) {
+            self.format = format
+            self.level = level
+        }
+    }
+
+    /// `expose:` — per-check detail on `?verbose`.
+    public struct Expose: Sendable, Equatable {
+        /// `never`, `loopback` (only to peers on this machine) or `always`.
+        public enum Details: String, Sendable, CaseIterable {
+            case never
+            case loopback
+            case always
+        }
+
+        public var details: Details
+
+        public init(details: Details = .always) {
+            self.details = details
+        }
+    }
+
+    /// `limits:` — so a slow or hostile client cannot hurt the probes of others.
+    public struct Limits: Sendable, Equatable {
+        /// Open connections beyond this are closed on accept.
+        public var maxConnections: Int
+        /// A connection idle this long is closed.
+        public var idleTimeout: Duration
+        /// Request line plus headers beyond this get 431.
+        public var maxHeaderBytes: Int
+        /// Request bodies beyond this get 413.
+        public var maxBodyBytes: Int
+
+        public init(
+            maxConnections: Int = 1024,
+            idleTimeout: Duration = .seconds(60),
+            maxHeaderBytes: Int = 8 * 1024,
+            maxBodyBytes: Int = 64 * 1024
+        ) {
+            self.maxConnections = maxConnections
+            self.idleTimeout = idleTimeout
+            self.maxHeaderBytes = maxHeaderBytes
+            self.maxBodyBytes = maxBodyBytes
+        }
+    }
+}

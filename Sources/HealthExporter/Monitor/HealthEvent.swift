@@ -1,0 +1,11 @@
+/// A change worth one log entry (and, later, one systemd STATUS line).
+public enum HealthEvent: Sendable, Equatable {
+    /// A check went down after its failure threshold.
+    case checkDown(CheckSnapshot)
+    /// A check came back up after its success threshold.
+    case checkUp(CheckSnapshot)
+    /// A probe's answer changed between healthy (200) and unhealthy (503).
+    case probeChanged(ProbeVerdict)
+    /// Maintenance mode was switched on or off.
+    case maintenanceChanged(on: Bool)
+}

@@ -1,0 +1,232 @@
+import Logging
+import NIOCore
+import NIOExtras
+import NIOHTTP1
+
+/// Answers HTTP/1.1 requests on one connection, on its event loop, without
+/// ever waiting: every answer is computed from the current snapshot the moment
+/// the request ends, so pipelined requests are answered in order by
+/// construction. Writes are flushed once per read burst.
+///
+/// It also enforces the per-request limits (431 for oversized heads, 413 for
+/// bodies), closes idle connections, stops reading while the peer is not
+/// reading its answers, and closes gracefully when the server quiesces.
+final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// What every connection shares.
+    struct Dependencies: Sendable {
+        let router: ProbeRouter
+        let answers: AnswerStore
+        let limits: HealthExporterConfig.Limits
+        let logger: Logger
+    }
+
+    /// The request being received, decided at its head.
+    private enum Pending {
+        /// A hot route: answered from pre-encoded bytes.
+        case prebuilt(PrebuiltAnswers.Route, head: Bool)
+        /// Anything else: routed and rendered when the request ends.
+        case routed(ProbeRequest, connection: HTTPAnswer.ConnectionHeader, head: Bool)
+    }
+
+    private enum State {
+        case idle
+        case receiving(Pending, bodyBytes: Int)
+        /// A response that ends the connection is on its way; ignore the rest.
+        case closing
+    }
+
+    private let dependencies: Dependencies
+    private var state = State.idle
+    private var quiescing = false
+    private var peerIsLoopback = false
+    private var needsFlush = false
+    private var readPending = false
+    private var outputBuffer: ByteBuffer?
+
+    init(dependencies: Dependencies) {
+        self.dependencies = dependencies
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        outputBuffer = context.channel.allocator.buffer(capacity: 512)
+        if context.channel.isActive { notePeer(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        notePeer(context)
+        context.fireChannelActive()
+    }
+
+    private func notePeer(_ context: ChannelHandlerContext) {
+        peerIsLoopback = Self.isLoopback(context.channel.remoteAddress)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch (unwrapInboundIn(data), state) {
+        case (_, .closing):
+            return
+        case (.head(let head), .idle):
+            receiveHead(head, context: context)
+        case (.body(let chunk), .receiving(let pending, let bodyBytes)):
+            let total = bodyBytes + chunk.readableBytes
+            if total > dependencies.limits.maxBodyBytes {
+                respondAndClose(.detail(.payloadTooLarge, "request body is larger than \(dependencies.limits.maxBodyBytes) bytes"), context: context)
+            } else {
+                state = .receiving(pending, bodyBytes: total)
+            }
+        case (.end, .receiving(let pending, _)):
+            state = .idle
+            answer(pending, context: context)
+        default:
+            // A part out of order means the decoder and we disagree: give up on the connection.
+            respondAndClose(.badRequest, context: context)
+        }
+    }
+
+    private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let limits = dependencies.limits
+        if Self.headSize(head) > limits.maxHeaderBytes {
+            respondAndClose(.detail(.requestHeaderFieldsTooLarge, "request line and headers are larger than \(limits.maxHeaderBytes) bytes"), context: context)
+            return
+        }
+        if let length = head.headers.first(name: "content-length").flatMap({ Int($0) }), length > limits.maxBodyBytes {
+            respondAndClose(.detail(.payloadTooLarge, "request body is larger than \(limits.maxBodyBytes) bytes"), context: context)
+            return
+        }
+        if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+            var interim = context.channel.allocator.buffer(capacity: 32)
+            interim.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
+            context.writeAndFlush(wrapOutboundOut(interim), promise: nil)
+        }
+        let isHead = head.method == .HEAD
+        let keepAlive = head.isKeepAlive && !quiescing
+        if keepAlive, head.version == .http1_1, head.method == .GET || isHead,
+            let route = PrebuiltAnswers.Route(uri: head.uri), !ProbeRequest.prefersText(head.headers)
+        {
+            state = .receiving(.prebuilt(route, head: isHead), bodyBytes: 0)
+        } else {
+            let connection: HTTPAnswer.ConnectionHeader =
+                !keepAlive ? .close : (head.version.minor == 0 ? .keepAlive : .implicitKeepAlive)
+            let request = ProbeRequest(head: head, peerIsLoopback: peerIsLoopback)
+            state = .receiving(.routed(request, connection: connection, head: isHead), bodyBytes: 0)
+        }
+    }
+
+    private func answer(_ pending: Pending, context: ChannelHandlerContext) {
+        switch pending {
+        case .prebuilt(let route, let head):
+            let answers = dependencies.answers.answers
+            dependencies.logger.debug(
+                "request",
+                metadata: ["path": "\(route.path)", "status": "\(answers.status(for: route).code)"]
+            )
+            context.write(wrapOutboundOut(answers.bytes(for: route, head: head)), promise: nil)
+            needsFlush = true
+        case .routed(let request, let connection, let head):
+            let answer = dependencies.router.answer(request, snapshot: dependencies.answers.answers.snapshot)
+            dependencies.logger.debug(
+                "request",
+                metadata: ["method": "\(request.method)", "path": "\(request.path)", "status": "\(answer.status.code)"]
+            )
+            write(answer, includeBody: !head, connection: connection, context: context, thenClose: connection == .close)
+        }
+    }
+
+    private func respondAndClose(_ answer: HTTPAnswer, context: ChannelHandlerContext) {
+        write(answer, includeBody: true, connection: .close, context: context, thenClose: true)
+    }
+
+    private func write(_ answer: HTTPAnswer, includeBody: Bool, connection: HTTPAnswer.ConnectionHeader, context: ChannelHandlerContext, thenClose: Bool) {
+        var buffer = outputBuffer ?? context.channel.allocator.buffer(capacity: 512)
+        outputBuffer = nil
+        buffer.clear()
+        answer.encode(into: &buffer, includeBody: includeBody, connection: connection)
+        guard thenClose else {
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            needsFlush = true
+            return
+        }
+        state = .closing
+        needsFlush = false
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
+            loopBound.value.close(promise: nil)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    // Stop reading while the peer is not reading what we wrote: a client that
+    // pipelines without reading cannot make us buffer without bound.
+    func read(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            context.read()
+        } else {
+            readPending = true
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, readPending {
+            readPending = false
+            context.read()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case is IdleStateHandler.IdleStateEvent:
+            context.close(promise: nil)
+        case is ChannelShouldQuiesceEvent:
+            quiescing = true
+            if case .idle = state {
+                context.close(promise: nil)
+            }
+        default:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if case .closing = state {
+            context.close(promise: nil)
+        } else if error is HTTPParserError {
+            respondAndClose(.badRequest, context: context)
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    /// Request line plus header fields, as sent on the wire (approximately).
+    static func headSize(_ head: HTTPRequestHead) -> Int {
+        var size = head.uri.utf8.count + 16
+        for (name, value) in head.headers {
+            size += name.utf8.count + value.utf8.count + 4
+        }
+        return size
+    }
+
+    static func isLoopback(_ address: SocketAddress?) -> Bool {
+        guard let address else { return false }
+        switch address {
+        case .unixDomainSocket: return true
+        case .v4, .v6:
+            guard let ip = address.ipAddress else { return false }
+            return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+        }
+    }
+}
+
+@available(*, unavailable)
+extension ProbeHTTPHandler: Sendable {}

@@ -1,0 +1,90 @@
+import NIOHTTP1
+
+/// Maps a ``ProbeRequest`` to an ``HTTPAnswer``, reading only the snapshot it
+/// is given (and, for admin routes, telling the monitor what to change).
+///
+/// It is a plain value with no I/O, so every route, code and body is testable
+/// without a socket.
+public struct ProbeRouter: Sendable {
+    let monitor: HealthMonitor
+    let admin: HealthExporterConfig.Admin
+    let details: HealthExporterConfig.Expose.Details
+    let version: String
+
+    public init(
+        monitor: HealthMonitor,
+        admin: HealthExporterConfig.Admin,
+        details: HealthExporterConfig.Expose.Details,
+        version: String
+    ) {
+        self.monitor = monitor
+        self.admin = admin
+        self.details = details
+        self.version = version
+    }
+
+    static let readOnlyMethods = "GET, HEAD"
+
+    /// The answer to `request`, given the current `snapshot`.
+    public func answer(_ request: ProbeRequest, snapshot: HealthSnapshot) -> HTTPAnswer {
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard request.path.hasPrefix("/"), let first = segments.first else { return .notFound }
+
+        if let probe = Probe(endpoint: first) {
+            guard isReadOnly(request.method) else { return .methodNotAllowed(allow: Self.readOnlyMethods) }
+            switch segments.count {
+            case 1: return probeAnswer(probe, request: request, snapshot: snapshot)
+            case 2 where !segments.last!.isEmpty: return singleCheckAnswer(probe, check: segments.last!, request: request, snapshot: snapshot)
+            default: return .notFound
+            }
+        }
+        switch (segments.count, first) {
+        case (1, ""):
+            guard isReadOnly(request.method) else { return .methodNotAllowed(allow: Self.readOnlyMethods) }
+            return HTTPAnswer(status: .ok, contentType: HTTPAnswer.html, body: StatusPage.render(snapshot, version: version))
+        case (1, "health"), (1, "ready"):
+            guard isReadOnly(request.method) else { return .methodNotAllowed(allow: Self.readOnlyMethods) }
+            return first == "health" ? Self.seedHealth(snapshot) : Self.seedReady(snapshot)
+        case (1, _) where SeedSimulation(path: first) != nil:
+            return simulateAnswer(SeedSimulation(path: first)!, request: request)
+        case (_, "admin"):
+            return adminAnswer(Array(segments.dropFirst()), request: request)
+        default:
+            return .notFound
+        }
+    }
+
+    private func isReadOnly(_ method: HTTPMethod) -> Bool {
+        method == .GET || method == .HEAD
+    }
+
+    private func probeAnswer(_ probe: Probe, request: ProbeRequest, snapshot: HealthSnapshot) -> HTTPAnswer {
+        let verdict = snapshot.verdict(for: probe, excluding: request.excluded)
+        let verbose = request.verbose && mayShowDetails(to: request)
+        return render(verdict, request: request, verbose: verbose, single: false)
+    }
+
+    private func singleCheckAnswer(_ probe: Probe, check name: Substring, request: ProbeRequest, snapshot: HealthSnapshot) -> HTTPAnswer {
+        guard let verdict = snapshot.verdict(for: probe, check: name) else {
+            return .detail(.notFound, "no check named \(name) takes part in \(probe.endpoint)")
+        }
+        return render(verdict, request: request, verbose: request.verbose && mayShowDetails(to: request), single: true)
+    }
+
+    private func render(_ verdict: ProbeVerdict, request: ProbeRequest, verbose: Bool, single: Bool) -> HTTPAnswer {
+        let status: HTTPResponseStatus = verdict.status.isHealthy ? .ok : .serviceUnavailable
+        if request.wantsText {
+            let body = single && !verbose ? ProbeBodyRenderer.singleCheckText(verdict) : ProbeBodyRenderer.text(verdict, verbose: verbose)
+            return HTTPAnswer(status: status, contentType: HTTPAnswer.plainText, body: body)
+        }
+        return HTTPAnswer(status: status, contentType: HTTPAnswer.healthJSON, body: ProbeBodyRenderer.json(verdict, verbose: verbose))
+    }
+
+    private func mayShowDetails(to request: ProbeRequest) -> Bool {
+        switch details {
+        case .always: return true
+        case .loopback: return request.peerIsLoopback
+        case .never: return false
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOExtras
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+
+/// The HTTP server for probes, the status page and the admin routes, as a
+/// swift-service-lifecycle `Service`.
+///
+/// `run()` binds, serves until graceful shutdown, then quiesces: the listener
+/// closes, idle connections close at once and busy ones after their current
+/// answer. Answers come from the ``HealthMonitor``'s latest snapshot, on the
+/// connection's event loop, with no task hop.
+public final class ProbeServer: Service, Sendable {
+    /// What the server needs from the configuration.
+    public struct Configuration: Sendable {
+        public var listen: ListenAddress
+        public var limits: HealthExporterConfig.Limits
+        public var admin: HealthExporterConfig.Admin
+        public var details: HealthExporterConfig.Expose.Details
+
+        public init(
+            listen: ListenAddress,
+            limits: HealthExporterConfig.Limits = .init(),
+            admin: HealthExporterConfig.Admin = .init(),
+            details: HealthExporterConfig.Expose.Details = .always
+        ) {
+            self.listen = listen
+            self.limits = limits
+            self.admin = admin
+            self.details = details
+        }
+
+        /// The server's part of a whole configuration.
+        public init(_ config: HealthExporterConfig) {
+            self.init(listen: config.listen, limits: config.limits, admin: config.admin, details: config.expose.details)
+        }
+    }
+
+    private let configuration: Configuration
+    private let dependencies: ProbeHTTPHandler.Dependencies
+    private let group: any EventLoopGroup
+    private let onListening: @Sendable (SocketAddress) -> Void
+
+    /// Creates a server; nothing is bound until ``run()``.
+    /// - Parameters:
+    ///   - configuration: Address, limits, admin access and detail exposure.
+    ///   - monitor: The source of every answer.
+    ///   - logger: For the listening line, and per-request lines at debug level.
+    ///   - eventLoopGroup: Where connections live; NIO's shared group by default.
+    ///   - onListening: Called with the bound address (the real port when `listen` asks for 0).
+    public init(
+        configuration: Configuration,
+        monitor: HealthMonitor,
+        logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        onListening: @escaping @Sendable (SocketAddress) -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        let router = ProbeRouter(
+            monitor: monitor,
+            admin: configuration.admin,
+            details: configuration.details,
+            version: HealthExporterVersion.current
+        )
+        self.dependencies = ProbeHTTPHandler.Dependencies(
+            router: router,
+            answers: AnswerStore(router: router),
+            limits: configuration.limits,
+            logger: logger
+        )
+        self.group = eventLoopGroup
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let quiesce = ServerQuiescingHelper(group: group)
+        let openConnections = NIOLockedValueBox(0)
+        let dependencies = self.dependencies
+        let limits = configuration.limits
+        let logger = dependencies.logger
+
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                let admitted = openConnections.withLockedValue { count in
+                    guard count < limits.maxConnections else { return false }
+                    count += 1
+                    return true
+                }
+                guard admitted else {
+                    logger.debug("connection refused: at maxConnections", metadata: ["maxConnections": "\(limits.maxConnections)"])
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { _ in
+                    openConnections.withLockedValue { $0 -= 1 }
+                }
+                return channel.eventLoop.makeCompletedFuture {
+                    let idle = TimeAmount.nanoseconds(Int64(limits.idleTimeout.components.seconds) * 1_000_000_000
+                        + limits.idleTimeout.components.attoseconds / 1_000_000_000)
+                    try channel.pipeline.syncOperations.addHandlers(
+                        IdleStateHandler(allTimeout: idle),
+                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
+                        ProbeHTTPHandler(dependencies: dependencies)
+                    )
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.bind(host: configuration.listen.host, port: configuration.listen.port).get()
+        } catch {
+            throw ProbeServerError(message: "cannot listen on \(configuration.listen): \(error)")
+        }
+
+        guard let address = channel.localAddress else {
+            try? await channel.close()
+            throw ProbeServerError(message: "the listening socket has no local address")
+        }
+        logger.info("listening", metadata: ["address": "\(Self.describe(address))"])
+        onListening(address)
+
+        let shutdownRequested = NIOLockedValueBox(false)
+        let allClosed = channel.eventLoop.makePromise(of: Void.self)
+        try await withTaskCancellationOrGracefulShutdownHandler {
+            try await channel.closeFuture.get()
+            if shutdownRequested.withLockedValue({ $0 }) {
+                try await allClosed.futureResult.get()
+            } else {
+                allClosed.succeed()
+            }
+        } onCancelOrGracefulShutdown: {
+            let first = shutdownRequested.withLockedValue { requested in
+                defer { requested = true }
+                return !requested
+            }
+            if first {
+                logger.info("server quiescing: closing listener, finishing in-flight answers")
+                quiesce.initiateShutdown(promise: allClosed)
+            }
+        }
+        logger.info("server stopped")
+    }
+
+    static func describe(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
+        return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import HealthExporter
+import Logging
+import ServiceLifecycle
+import Telemetry
+import UnixSignals
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve probes (the default command)."
+    )
+
+    @Option(name: .long, help: ArgumentHelp("YAML configuration file. Without it the built-in demo runs.", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Address to listen on, overriding the file's listen: (e.g. 0.0.0.0:8000).", valueName: "host:port"))
+    var listen: String?
+
+    @Option(name: .long, help: ArgumentHelp("Log line format, overriding log.format: auto, json or logfmt.", valueName: "format"))
+    var logFormat: LogFormat?
+
+    @Option(name: .long, help: ArgumentHelp("Lowest level logged, overriding log.level: trace, debug, info, notice, warning, error, critical. Probe requests are logged at debug.", valueName: "level"))
+    var logLevel: Logger.Level?
+
+    func validate() throws {
+        if let listen, ListenAddress(parsing: listen) == nil {
+            throw ValidationError("--listen \"\(listen)\" is not host:port (e.g. 127.0.0.1:8000, [::1]:8000)")
+        }
+    }
+
+    func run() async throws {
+        var settings: HealthExporterConfig
+        do throws(ConfigError) {
+            if let config {
+                settings = try ConfigLoader.load(path: config)
+            } else {
+                settings = try DemoConfiguration.load()
+            }
+        } catch {
+            throw ConfigFailure.report(error)
+        }
+        if let listen, let address = ListenAddress(parsing: listen) {
+            settings.listen = address
+        }
+        if let logFormat { settings.log.format = logFormat }
+        if let logLevel { settings.log.level = logLevel }
+
+        let format = settings.log.format.resolvedLineFormat
+        let level = settings.log.level
+        LoggingSystem.bootstrap { label in
+            TextLogHandler(label: label, format: format, level: level)
+        }
+        let logger = Logger(label: "health-exporter")
+        if let config {
+            logger.info("starting", metadata: ["version": "\(HealthExporterVersion.current)", "config": "\(config)", "checks": "\(settings.checks.count)"])
+        } else {
+            logger.info(
+                "no --config given: serving the built-in demo (the seed app: simulated database and external-service on readiness, /simulate_* routes on loopback)",
+                metadata: ["version": "\(HealthExporterVersion.current)", "listen": "\(settings.listen)"]
+            )
+        }
+
+        let monitor = HealthMonitor(checks: settings.checks, logger: logger)
+        let server = ProbeServer(configuration: .init(settings), monitor: monitor, logger: logger)
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [.init(service: server)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        groupConfiguration.maximumGracefulShutdownDuration = settings.drain.timeout
+        do {
+            try await ServiceGroup(configuration: groupConfiguration).run()
+        } catch {
+            ConfigFailure.printError("\(error)")
+            throw ExitCode.failure
+        }
+        logger.info("stopped")
+    }
+}

@@ -7,9 +7,11 @@ enum CheckConfigParser {
     ]
 
     static func parse(_ node: ConfigNode) throws(ConfigError) -> CheckConfig {
-        // Read the name before anything else so later errors can name the check.
-        let loose = try node.mapping(allowedKeys: commonKeys + allKindKeys)
-        let nameNode = try loose.required("name")
+        // Name and kind first: later errors name the check, and the kind decides the allowed keys.
+        try node.requireMapping()
+        guard let nameNode = node.peek("name") else {
+            throw node.error(.missingKey, "is missing the required key \"name\"")
+        }
         let name = try nameNode.string()
         guard CheckConfig.isValidName(name) else {
             throw nameNode.error(
@@ -18,7 +20,9 @@ enum CheckConfigParser {
             )
         }
         let check = node.relabeled("\(node.label.dropLast()) \(JSONText.quoted(name)):")
-        let kindNode = try ConfigMapping(owner: check, entries: loose.entries).required("kind").relabeled(check.childLabel("kind"))
+        guard let kindNode = check.peek("kind") else {
+            throw check.error(.missingKey, "is missing the required key \"kind\"")
+        }
         let kindName = try kindNode.string()
         guard let kindKeys = optionKeys[kindName] else {
             throw kindNode.error(
@@ -42,10 +46,6 @@ enum CheckConfigParser {
     private static let optionKeys: [String: [String]] = [
         "simulated": ["detail", "startFailing"]
     ]
-
-    private static var allKindKeys: [String] {
-        Array(Set(optionKeys.values.joined())).sorted()
-    }
 
     private static func kind(_ name: String, _ keys: ConfigMapping) throws(ConfigError) -> CheckKind {
         switch name {

@@ -38,10 +38,15 @@ struct ConfigNode {
         return false
     }
 
-    func mapping(allowedKeys: [String]) throws(ConfigError) -> ConfigMapping {
-        guard case .mapping(let mapping) = node else {
+    func requireMapping() throws(ConfigError) {
+        guard case .mapping = node else {
             throw error(.wrongType, "must be a mapping of keys to values, not \(shapeName)")
         }
+    }
+
+    func mapping(allowedKeys: [String]) throws(ConfigError) -> ConfigMapping {
+        try requireMapping()
+        guard case .mapping(let mapping) = node else { return ConfigMapping(owner: self, entries: [:]) }
         var entries: [String: ConfigNode] = [:]
         for (keyNode, valueNode) in mapping {
             let keyReader = ConfigNode(node: keyNode, label: label, source: source)
@@ -53,12 +58,23 @@ struct ConfigNode {
                 let hint = ConfigNode.closest(to: key, among: allowedKeys).map { " (did you mean \"\($0)\"?)" } ?? ""
                 throw ConfigNode(node: keyNode, label: "", source: source).error(
                     .unknownKey,
-                    "\(label.isEmpty ? "" : label + ": ")unknown key \(JSONText.quoted(key))\(hint); known keys: \(allowedKeys.joined(separator: ", "))"
+                    "\(label.isEmpty ? "" : label.hasSuffix(":") ? label + " " : label + ": ")unknown key \(JSONText.quoted(key))\(hint); known keys: \(allowedKeys.joined(separator: ", "))"
                 )
             }
             entries[key] = ConfigNode(node: valueNode, label: childLabel(key), source: source)
         }
         return ConfigMapping(owner: self, entries: entries)
+    }
+
+    /// The value under `key` of a mapping, without checking the other keys:
+    /// for reading the fields that decide how to read the rest.
+    func peek(_ key: String) -> ConfigNode? {
+        guard case .mapping(let mapping) = node else { return nil }
+        for (keyNode, valueNode) in mapping where keyNode.scalar?.string == key {
+            let value = ConfigNode(node: valueNode, label: childLabel(key), source: source)
+            return value.isNull ? nil : value
+        }
+        return nil
     }
 
     func sequence() throws(ConfigError) -> [ConfigNode] {

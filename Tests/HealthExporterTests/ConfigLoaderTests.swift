@@ -1,0 +1,212 @@
+import Testing
+import Logging
+import Telemetry
+
+@testable import HealthExporter
+
+@Suite("Configuration loading and validation")
+struct ConfigLoaderTests {
+    @Test("an empty document gives every documented default")
+    func defaults() throws {
+        let config = try ConfigLoader.parse(yaml: "", source: "empty.yaml")
+        #expect(config == HealthExporterConfig())
+        #expect(config.listen.description == "127.0.0.1:8000")
+        #expect(config.admin.enabled == false)
+        #expect(config.drain == .init(delay: .seconds(5), timeout: .seconds(25)))
+        #expect(config.expose.details == .always)
+    }
+
+    @Test("a full configuration reads every key")
+    func fullConfiguration() throws {
+        let yaml = """
+            listen: 0.0.0.0:9000
+            admin: {enabled: false}
+            drain: {delay: 2s, timeout: 1m}
+            notify: {readyWhen: started}
+            log: {format: logfmt, level: debug}
+            expose: {details: loopback}
+            limits: {maxConnections: 10, idleTimeout: 30s, maxHeaderBytes: 4KiB, maxBodyBytes: 1KiB}
+            checks:
+              - name: database
+                kind: simulated
+                detail: Database not available
+                probes: [readiness, startup]
+                interval: 500ms
+                timeout: 1.5s
+                failureThreshold: 5
+                successThreshold: 2
+                critical: false
+              - {name: external-service, kind: simulated, startFailing: true, probes: liveness}
+            """
+        let config = try ConfigLoader.parse(yaml: yaml, source: "full.yaml")
+        #expect(config.listen == ListenAddress(host: "0.0.0.0", port: 9000))
+        #expect(config.drain == .init(delay: .seconds(2), timeout: .seconds(60)))
+        #expect(config.notify.readyWhen == .started)
+        #expect(config.log.format == .logfmt)
+        #expect(config.log.level == .debug)
+        #expect(config.expose.details == .loopback)
+        #expect(config.limits == .init(maxConnections: 10, idleTimeout: .seconds(30), maxHeaderBytes: 4096, maxBodyBytes: 1024))
+        #expect(config.checks.count == 2)
+        let database = try #require(config.checks.first)
+        #expect(database.kind == .simulated(.init(detail: "Database not available")))
+        #expect(database.probes == [.readiness, .startup])
+        #expect(database.interval == .milliseconds(500))
+        #expect(database.timeout == .milliseconds(1500))
+        #expect(database.failureThreshold == 5)
+        #expect(database.successThreshold == 2)
+        #expect(database.critical == false)
+        #expect(config.checks[1].probes == [.liveness])
+        #expect(config.checks[1].kind == .simulated(.init(startFailing: true)))
+    }
+
+    @Test("the built-in demo is the seed app: two simulated readiness checks, admin on loopback")
+    func demo() throws {
+        let config = try DemoConfiguration.load()
+        #expect(config.listen == ListenAddress(host: "127.0.0.1", port: 8000))
+        #expect(config.admin.enabled)
+        #expect(config.checks.map(\.name) == ["database", "external-service"])
+        #expect(config.checks.allSatisfy { $0.probes == [.readiness] })
+        #expect(config.checks[0].kind == .simulated(.init(detail: "Database not available")))
+        #expect(config.checks[1].kind == .simulated(.init(detail: "External service not available")))
+    }
+
+    static let malformed: [(name: String, yaml: String, code: ConfigError.Code, message: String)] = [
+        (
+            "bad YAML", "checks: [\n  - name: a\n", .invalidYAML,
+            "bad.yaml:2:3: invalid YAML: while parsing a flow node did not find expected node content"
+        ),
+        (
+            "unknown kind", "checks:\n  - {name: cache, kind: carrier-pigeon}\n", .unsupportedKind,
+            #"bad.yaml:2:25: checks[0] "cache": kind "carrier-pigeon" is not a supported check kind (supported: simulated)"#
+        ),
+        (
+            "duplicate name", "checks:\n  - {name: db, kind: simulated}\n  - {name: db, kind: simulated}\n", .duplicateName,
+            #"bad.yaml:3:5: checks[1] "db": name is already used by checks[0]; check names must be unique"#
+        ),
+        (
+            "negative interval", "checks:\n  - {name: db, kind: simulated, interval: -5s}\n", .invalidValue,
+            #"bad.yaml:2:43: checks[0] "db": interval "-5s" must be a positive duration"#
+        ),
+        (
+            "interval without unit", "checks:\n  - name: cache\n    kind: simulated\n    interval: 10\n", .invalidValue,
+            #"bad.yaml:4:15: checks[0] "cache": interval "10" is not a duration (write it with a unit, e.g. 10s)"#
+        ),
+        (
+            "check is not a mapping", "checks:\n  - database\n", .wrongType,
+            "bad.yaml:2:5: checks[0]: must be a mapping of keys to values, not a single value"
+        ),
+        (
+            "missing kind", "checks:\n  - {name: db}\n", .missingKey,
+            #"bad.yaml:2:5: checks[0] "db": is missing the required key "kind""#
+        ),
+        (
+            "missing name", "checks:\n  - {kind: simulated}\n", .missingKey,
+            #"bad.yaml:2:5: checks[0]: is missing the required key "name""#
+        ),
+        (
+            "misspelt key", "checks:\n  - {name: db, kind: simulated, intervall: 2s}\n", .unknownKey,
+            #"bad.yaml:2:33: checks[0] "db": unknown key "intervall" (did you mean "interval"?); known keys: name, kind, probes, interval, timeout, failureThreshold, successThreshold, critical, detail, startFailing"#
+        ),
+        (
+            "unknown top-level key", "listn: 1.2.3.4:80\n", .unknownKey,
+            #"bad.yaml:1:1: unknown key "listn" (did you mean "listen"?); known keys: listen, admin, drain, notify, log, expose, limits, checks"#
+        ),
+        (
+            "invalid check name", "checks:\n  - {name: Data Base, kind: simulated}\n", .invalidValue,
+            #"bad.yaml:2:12: checks[0]: name "Data Base" is not a valid check name (lowercase letters, digits, '_', '.', '-'; starting with a letter or digit)"#
+        ),
+        (
+            "bad listen", "listen: localhost\n", .invalidValue,
+            #"bad.yaml:1:9: listen "localhost" is not host:port (e.g. 127.0.0.1:8000, [::1]:8000, 0.0.0.0:8000)"#
+        ),
+        (
+            "port out of range", "listen: 127.0.0.1:70000\n", .invalidValue,
+            #"bad.yaml:1:9: listen "127.0.0.1:70000" is not host:port (e.g. 127.0.0.1:8000, [::1]:8000, 0.0.0.0:8000)"#
+        ),
+        (
+            "admin off loopback without token", "listen: 0.0.0.0:8000\nadmin: {enabled: true}\n", .missingKey,
+            "bad.yaml:2:8: admin needs tokenFile: admin routes are enabled and listen (0.0.0.0:8000) is reachable off this machine"
+        ),
+        (
+            "unreadable token file", "admin: {enabled: true, tokenFile: /nonexistent/token}\n", .unreadable,
+            #"bad.yaml:1:35: admin.tokenFile "/nonexistent/token" cannot be read: No such file or directory"#
+        ),
+        (
+            "threshold zero", "checks:\n  - {name: db, kind: simulated, failureThreshold: 0}\n", .invalidValue,
+            #"bad.yaml:2:51: checks[0] "db": failureThreshold 0 must be at least 1"#
+        ),
+        (
+            "not a boolean", "checks:\n  - {name: db, kind: simulated, critical: maybe}\n", .invalidValue,
+            #"bad.yaml:2:43: checks[0] "db": critical "maybe" is not true or false"#
+        ),
+        (
+            "unknown probe", "checks:\n  - {name: db, kind: simulated, probes: [readyness]}\n", .invalidValue,
+            #"bad.yaml:2:42: checks[0] "db": probes[0] "readyness" is not a probe (use liveness, readiness, startup)"#
+        ),
+        (
+            "checks is a mapping", "checks:\n  db: {kind: simulated}\n", .wrongType,
+            "bad.yaml:2:3: checks must be a list, not a mapping"
+        ),
+        (
+            "drain delay above timeout", "drain: {delay: 30s, timeout: 10s}\n", .invalidValue,
+            "bad.yaml:1:8: drain delay (30s) must not exceed timeout (10s)"
+        ),
+        (
+            "unknown log format", "log: {format: xml}\n", .invalidValue,
+            #"bad.yaml:1:15: log.format "xml" is not one of: auto, json, logfmt"#
+        ),
+        (
+            "duplicate YAML key", "listen: 127.0.0.1:1\nlisten: 127.0.0.1:2\n", .invalidYAML,
+            #"bad.yaml:1:1: invalid YAML: duplicate key "listen" in a mapping"#
+        ),
+    ]
+
+    @Test("a malformed configuration gives one line naming file, position, key and value", arguments: malformed)
+    func malformedConfiguration(_ testCase: (name: String, yaml: String, code: ConfigError.Code, message: String)) {
+        #expect(throws: ConfigError.self, "\(testCase.name)") {
+            try ConfigLoader.parse(yaml: testCase.yaml, source: "bad.yaml")
+        }
+        do {
+            _ = try ConfigLoader.parse(yaml: testCase.yaml, source: "bad.yaml")
+        } catch {
+            #expect(error.code == testCase.code, "\(testCase.name)")
+            #expect(error.description == testCase.message, "\(testCase.name)")
+            #expect(!error.description.contains("\n"), "\(testCase.name): one line")
+        }
+    }
+
+    @Test("an unreadable file names the path and the system's reason")
+    func unreadableFile() {
+        do {
+            _ = try ConfigLoader.load(path: "/nonexistent/health.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == .unreadable)
+            #expect(error.description == "/nonexistent/health.yaml: cannot read the configuration: No such file or directory")
+        }
+    }
+
+    @Test("a token file is read with its trailing newline trimmed, and never printed")
+    func tokenFile() throws {
+        let path = try TemporaryFile.write("s3cret-token\n")
+        defer { TemporaryFile.remove(path) }
+        let config = try ConfigLoader.parse(
+            yaml: "listen: 0.0.0.0:8000\nadmin: {enabled: true, tokenFile: \(path)}\n",
+            source: "ok.yaml"
+        )
+        let token = try #require(config.admin.token)
+        #expect(token.matches("s3cret-token"))
+        #expect(!token.matches("s3cret-token\n"))
+        #expect(!token.matches("s3cret"))
+        #expect(!"\(config)".contains("s3cret"))
+    }
+
+    @Test("an empty token file is refused")
+    func emptyTokenFile() throws {
+        let path = try TemporaryFile.write("\n")
+        defer { TemporaryFile.remove(path) }
+        #expect(throws: ConfigError.self) {
+            try ConfigLoader.parse(yaml: "admin: {enabled: true, tokenFile: \(path)}\n", source: "ok.yaml")
+        }
+    }
+}

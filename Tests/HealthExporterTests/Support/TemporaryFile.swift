@@ -1,0 +1,24 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Small files for tests that need a path (configuration, token files).
+enum TemporaryFile {
+    struct WriteError: Error {}
+
+    static func write(_ text: String, suffix: String = ".txt") throws -> String {
+        var template = Array("/tmp/health-exporter-test-XXXXXX\(suffix)".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, Int32(suffix.utf8.count)) }
+        guard descriptor >= 0 else { throw WriteError() }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        guard bytes.withUnsafeBytes({ Glibc.write(descriptor, $0.baseAddress, $0.count) }) == bytes.count else { throw WriteError() }
+        return String(cString: template.map { UInt8(bitPattern: $0) } + [])
+    }
+
+    static func remove(_ path: String) {
+        unlink(path)
+    }
+}

@@ -118,7 +118,7 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func answer(_ pending: Pending, context: ChannelHandlerContext) {
         switch pending {
-        case .prebuilt(let route, let head):
+        case .prebuilt(let route, let head) where !quiescing:
             let answers = dependencies.answers.answers
             dependencies.logger.debug(
                 "request",
@@ -126,14 +126,21 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             )
             context.write(wrapOutboundOut(answers.bytes(for: route, head: head)), promise: nil)
             needsFlush = true
+        case .prebuilt(let route, let head):
+            // Quiescing began after the head: the pre-encoded bytes say keep-alive, so render afresh.
+            routed(ProbeRequest(method: head ? .HEAD : .GET, path: route.path, peerIsLoopback: peerIsLoopback), connection: .close, head: head, context: context)
         case .routed(let request, let connection, let head):
-            let answer = dependencies.router.answer(request, snapshot: dependencies.answers.answers.snapshot)
-            dependencies.logger.debug(
-                "request",
-                metadata: ["method": "\(request.method)", "path": "\(request.path)", "status": "\(answer.status.code)"]
-            )
-            write(answer, includeBody: !head, connection: connection, context: context, thenClose: connection == .close)
+            routed(request, connection: quiescing ? .close : connection, head: head, context: context)
         }
+    }
+
+    private func routed(_ request: ProbeRequest, connection: HTTPAnswer.ConnectionHeader, head: Bool, context: ChannelHandlerContext) {
+        let answer = dependencies.router.answer(request, snapshot: dependencies.answers.answers.snapshot)
+        dependencies.logger.debug(
+            "request",
+            metadata: ["method": "\(request.method)", "path": "\(request.path)", "status": "\(answer.status.code)"]
+        )
+        write(answer, includeBody: !head, connection: connection, context: context, thenClose: connection == .close)
     }
 
     private func respondAndClose(_ answer: HTTPAnswer, context: ChannelHandlerContext) {

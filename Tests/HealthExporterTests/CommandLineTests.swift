@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+@testable import HealthExporter
+
+@Suite("The health-exporter command, run as a user runs it", .serialized, .timeLimit(.minutes(1)))
+struct CommandLineTests {
+    @Test("print-default-config prints the built-in demo, which check-config accepts")
+    func printDefaultConfig() throws {
+        let printed = try ExecutableUnderTest.run(["print-default-config"])
+        #expect(printed.status == 0)
+        #expect(printed.stdout == DemoConfiguration.yaml)
+        let path = try TemporaryFile.write(printed.stdout, suffix: ".yaml")
+        defer { TemporaryFile.remove(path) }
+        let checked = try ExecutableUnderTest.run(["check-config", path])
+        #expect(checked.status == 0)
+        #expect(checked.stdout == "\(path): ok: listen 127.0.0.1:8000, 2 check(s): database, external-service\n")
+    }
+
+    @Test("check-config on a malformed file: exit 78 and one error line naming file, line and value", arguments: [
+        ("checks:\n  - {name: db, kind: simulated, interval: -1s}\n", #"checks[0] "db": interval "-1s" must be a positive duration"#),
+        ("checks:\n  - {name: db, kind: nope}\n", #"checks[0] "db": kind "nope" is not a supported check kind (supported: simulated)"#),
+        ("checks: [\n", "invalid YAML"),
+    ])
+    func checkConfigRejects(_ yaml: String, _ expected: String) throws {
+        let path = try TemporaryFile.write(yaml, suffix: ".yaml")
+        defer { TemporaryFile.remove(path) }
+        let outcome = try ExecutableUnderTest.run(["check-config", path])
+        #expect(outcome.status == 78)
+        #expect(outcome.stdout.isEmpty)
+        let lines = outcome.stderr.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("health-exporter: error: invalid configuration: \(path):") == true)
+        #expect(outcome.stderr.contains(expected))
+    }
+
+    @Test("serve with a malformed --config exits 78 without binding")
+    func serveRejectsBadConfig() throws {
+        let path = try TemporaryFile.write("listen: nowhere\n", suffix: ".yaml")
+        defer { TemporaryFile.remove(path) }
+        let outcome = try ExecutableUnderTest.run(["--config", path])
+        #expect(outcome.status == 78)
+        #expect(outcome.stderr == "health-exporter: error: invalid configuration: \(path):1:9: listen \"nowhere\" is not host:port (e.g. 127.0.0.1:8000, [::1]:8000, 0.0.0.0:8000)\n")
+    }
+
+    @Test("a bad flag value is refused with usage, exit 64")
+    func badFlag() throws {
+        let outcome = try ExecutableUnderTest.run(["--listen", "nowhere"])
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.contains("--listen \"nowhere\" is not host:port"))
+    }
+
+    @Test("--help explains the options")
+    func help() throws {
+        let outcome = try ExecutableUnderTest.run(["serve", "--help"])
+        #expect(outcome.status == 0)
+        for fragment in ["--config <file>", "built-in demo", "--listen <host:port>", "--log-format <format>", "--log-level <level>"] {
+            #expect(outcome.stdout.contains(fragment), "\(fragment)")
+        }
+    }
+
+    @Test("with no --config the demo runs, says so once, serves the seed, and SIGTERM exits 0")
+    func demoLifecycle() async throws {
+        let service = try ExecutableUnderTest.Service(["--listen", "127.0.0.1:0"])
+        let demoLine = try #require(service.waitForLine(containing: "built-in demo"))
+        #expect(demoLine.contains(#""level":"info""#))
+        let listening = try #require(service.waitForLine(containing: "\"msg\":\"listening\""))
+        let port = try #require(Self.port(fromListeningLine: listening))
+
+        let client = try await RawHTTPClient.connect(port: port)
+        #expect(try await client.request("GET", "/health").body == #"{"status":"up"}"#)
+        #expect(try await client.request("POST", "/simulate_db_failure").status == 200)
+        #expect(try await client.request("GET", "/ready").body == #"{"detail":"Database not available"}"#)
+        await client.close()
+
+        #expect(service.waitForLine(containing: "\"msg\":\"not ready\"") != nil)
+        #expect(service.stop() == 0)
+        #expect(service.logLines.filter { $0.contains("built-in demo") }.count == 1)
+        #expect(service.logLines.contains { $0.contains("\"msg\":\"stopped\"") })
+        #expect(!service.logLines.contains { $0.contains("\"msg\":\"request\"") }, "probe requests are not logged at info")
+    }
+
+    @Test("SIGINT stops cleanly too, and logfmt is honoured")
+    func sigint() throws {
+        let service = try ExecutableUnderTest.Service(["--listen", "127.0.0.1:0", "--log-format", "logfmt"])
+        let line = try #require(service.waitForLine(containing: "msg=listening"))
+        #expect(line.hasPrefix("ts="))
+        #expect(service.stop(signal: SIGINT) == 0)
+    }
+
+    static func port(fromListeningLine line: String) -> Int? {
+        guard let range = line.range(of: #""address":"127.0.0.1:"#) else { return nil }
+        return Int(line[range.upperBound...].prefix { $0.isNumber })
+    }
+}

@@ -1,0 +1,122 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Testing
+
+@testable import HealthExporter
+
+@Suite("The probe server on a real loopback socket", .timeLimit(.minutes(1)))
+struct ProbeServerTests {
+    @Test("the seed's sequence over one keep-alive connection")
+    func seedSequenceOverTCP() async throws {
+        try await RunningServer.with { port, _ in
+            let client = try await RawHTTPClient.connect(port: port)
+            #expect(try await client.request("GET", "/ready").body == #"{"status":"ready"}"#)
+            #expect(try await client.request("POST", "/simulate_db_failure").body == #"{"message":"Database failure simulated"}"#)
+            let failing = try await client.request("GET", "/ready")
+            #expect(failing.status == 503)
+            #expect(failing.body == #"{"detail":"Database not available"}"#)
+            #expect(try await client.request("POST", "/simulate_db_recovery").status == 200)
+            #expect(try await client.request("GET", "/ready").status == 200)
+            #expect(try await client.request("POST", "/simulate_external_service_failure").status == 200)
+            #expect(try await client.request("GET", "/ready").body == #"{"detail":"External service not available"}"#)
+            #expect(try await client.request("POST", "/simulate_external_service_recovery").status == 200)
+            let ready = try await client.request("GET", "/ready")
+            #expect(ready.status == 200)
+            #expect(ready.header("Content-Type") == "application/json")
+            let head = try await client.request("HEAD", "/readyz")
+            #expect(head.header("Content-Length") == "17")
+            #expect(head.body == "")
+            await client.close()
+        }
+    }
+
+    @Test("a malformed request gets 400 on its connection; another connection, mid-request, keeps being served")
+    func malformedDoesNotDisturbOthers() async throws {
+        try await RunningServer.with { port, _ in
+            let slow = try await RawHTTPClient.connect(port: port)
+            try await slow.send("GET /readyz HTTP/1.1\r\nHost: te")  // half a request, then silence
+
+            let bad = try await RawHTTPClient.connect(port: port)
+            try await bad.send("BLAH /\u{1} HTTP/1.1\r\n\r\n")
+            let rejected = try await bad.response()
+            #expect(rejected.status == 400)
+            #expect(await bad.isClosedByPeer())
+
+            let good = try await RawHTTPClient.connect(port: port)
+            #expect(try await good.request("GET", "/livez").status == 200)
+
+            try await slow.send("st\r\n\r\n")
+            #expect(try await slow.response().status == 200)
+            await good.close()
+            await slow.close()
+        }
+    }
+
+    @Test("connections beyond maxConnections are closed on accept; a freed slot is usable again")
+    func connectionLimit() async throws {
+        let configuration = ProbeServer.Configuration(
+            listen: ListenAddress(host: "127.0.0.1", port: 0),
+            limits: .init(maxConnections: 2)
+        )
+        try await RunningServer.with(configuration: configuration) { port, _ in
+            let first = try await RawHTTPClient.connect(port: port)
+            let second = try await RawHTTPClient.connect(port: port)
+            #expect(try await first.request("GET", "/livez").status == 200)
+            #expect(try await second.request("GET", "/livez").status == 200)
+            let third = try await RawHTTPClient.connect(port: port)
+            #expect(await third.isClosedByPeer())
+            await first.close()
+            // The slot frees when the server sees the close; retry briefly.
+            var served = false
+            for _ in 0..<50 where !served {
+                let retry = try await RawHTTPClient.connect(port: port)
+                served = (try? await retry.request("GET", "/livez").status) == 200
+                await retry.close()
+                if !served { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(served)
+            await second.close()
+        }
+    }
+
+    @Test("an idle connection is closed after limits.idleTimeout")
+    func idleTimeout() async throws {
+        let configuration = ProbeServer.Configuration(
+            listen: ListenAddress(host: "127.0.0.1", port: 0),
+            limits: .init(idleTimeout: .milliseconds(200))
+        )
+        try await RunningServer.with(configuration: configuration) { port, _ in
+            let client = try await RawHTTPClient.connect(port: port)
+            #expect(try await client.request("GET", "/livez").status == 200)
+            #expect(await client.isClosedByPeer())
+        }
+    }
+
+    @Test("graceful shutdown stops the listener and run() returns")
+    func gracefulShutdown() async throws {
+        let port = try await RunningServer.with { port, _ in port }
+        await #expect(throws: (any Error).self) {
+            _ = try await RawHTTPClient.connect(port: port)
+        }
+    }
+
+    @Test("a busy address is reported with the address and the system's reason")
+    func bindFailure() async throws {
+        try await RunningServer.with { port, _ in
+            let second = ProbeServer(
+                configuration: .init(listen: ListenAddress(host: "127.0.0.1", port: port)),
+                monitor: TestFixtures.monitor(),
+                logger: .init(label: "test")
+            )
+            do {
+                try await second.run()
+                Issue.record("a second bind on \(port) succeeded")
+            } catch let error as ProbeServerError {
+                #expect(error.message.hasPrefix("cannot listen on 127.0.0.1:\(port): "))
+                #expect(error.message.contains("Address already in use"))
+            }
+        }
+    }
+}

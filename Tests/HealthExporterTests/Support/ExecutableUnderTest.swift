@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// The `health-exporter` binary built beside the test bundle, run as a user would.
+enum ExecutableUnderTest {
+    struct NotBuilt: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "health-exporter is not built at \(path); run `swift build` first" }
+    }
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func url() throws -> URL {
+        // swift test runs <build dir>/health-exporterPackageTests.xctest; the executable sits beside it.
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = testBinary.deletingLastPathComponent()
+        if directory.lastPathComponent == "MacOS" {  // macOS bundle layout
+            directory = directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        }
+        let candidate = directory.appendingPathComponent("health-exporter")
+        guard FileManager.default.isExecutableFile(atPath: candidate.path) else { throw NotBuilt(path: candidate.path) }
+        return candidate
+    }
+
+    /// Runs to completion (for commands that exit on their own).
+    static func run(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = try url()
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self)
+        )
+    }
+
+    /// A long-running `serve`: started, with its stderr readable line by line.
+    final class Service: @unchecked Sendable {
+        // Only the test's own task touches these, one step at a time.
+        let process = Process()
+        private let errorPipe = Pipe()
+        private var buffered = Data()
+        private(set) var logLines: [String] = []
+
+        init(_ arguments: [String]) throws {
+            process.executableURL = try ExecutableUnderTest.url()
+            process.arguments = arguments
+            process.standardError = errorPipe
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+        }
+
+        /// Reads log lines until one contains `text`, or the process ends.
+        func waitForLine(containing text: String) -> String? {
+            while true {
+                if let line = logLines.first(where: { $0.contains(text) }) { return line }
+                let chunk = errorPipe.fileHandleForReading.availableData
+                if chunk.isEmpty { return nil }
+                buffered.append(chunk)
+                while let newline = buffered.firstIndex(of: UInt8(ascii: "\n")) {
+                    logLines.append(String(decoding: buffered[buffered.startIndex..<newline], as: UTF8.self))
+                    buffered = Data(buffered[buffered.index(after: newline)...])
+                }
+            }
+        }
+
+        /// Sends `signal` and waits for the exit status.
+        func stop(signal: Int32 = SIGTERM) -> Int32 {
+            kill(process.processIdentifier, signal)
+            _ = waitForLine(containing: "\u{0}never")  // drain stderr to EOF
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+}

@@ -61,8 +61,19 @@ struct ServeCommand: AsyncParsableCommand {
             )
         }
 
-        let monitor = HealthMonitor(checks: settings.checks, logger: logger)
-        let server = ProbeServer(configuration: .init(settings), monitor: monitor, logger: logger)
+        let registry = MetricsRegistry()
+        let metrics: HealthMetrics
+        do {
+            try ProcessMetrics.register(in: registry)
+            metrics = try HealthMetrics(registry: registry, checks: settings.checks)
+        } catch {
+            ConfigFailure.printError("cannot set up metrics: \(error)")
+            throw ExitCode.failure
+        }
+        metrics.recordConfigLoad(successful: true)
+
+        let monitor = HealthMonitor(checks: settings.checks, logger: logger, metrics: metrics)
+        let server = ProbeServer(configuration: .init(settings, metrics: metrics), monitor: monitor, logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [.init(service: server)],
             gracefulShutdownSignals: [.sigterm, .sigint],

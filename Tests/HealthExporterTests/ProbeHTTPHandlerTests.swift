@@ -20,7 +20,8 @@ struct ProbeHTTPHandlerTests {
                 router: router,
                 answers: AnswerStore(router: router),
                 limits: limits,
-                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+                metrics: nil
             )
             try channel.pipeline.syncOperations.addHandlers(
                 ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),

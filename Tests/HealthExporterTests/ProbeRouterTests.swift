@@ -46,7 +46,7 @@ struct ProbeRouterTests {
         let result = answer(TestFixtures.router(TestFixtures.monitor()), route.method, route.path)
         #expect(result.status.code == route.code, "\(route.method) \(route.path)")
         #expect(result.contentType == route.contentType, "\(route.method) \(route.path)")
-        #expect(result.body == route.body, "\(route.method) \(route.path)")
+        #expect(result.bodyText == route.body, "\(route.method) \(route.path)")
     }
 
     @Test("405 names the allowed methods")
@@ -79,33 +79,33 @@ struct ProbeRouterTests {
         for (index, (method, path, code, body)) in steps.enumerated() {
             let result = answer(router, method, path)
             #expect(result.status.code == code, "step \(index): \(method) \(path)")
-            #expect(result.body == body, "step \(index): \(method) \(path)")
+            #expect(result.bodyText == body, "step \(index): \(method) \(path)")
         }
     }
 
     @Test("admin routes fail and recover any simulated check by name, effective at once")
     func adminChecks() {
         let router = TestFixtures.router(TestFixtures.monitor())
-        #expect(answer(router, .POST, "/admin/checks/external-service/fail").body == #"{"check":"external-service","status":"fail"}"#)
+        #expect(answer(router, .POST, "/admin/checks/external-service/fail").bodyText == #"{"check":"external-service","status":"fail"}"#)
         #expect(answer(router, .GET, "/readyz/external-service").status == .serviceUnavailable)
         #expect(answer(router, .GET, "/readyz/database").status == .ok)
-        #expect(answer(router, .POST, "/admin/checks/external-service/recover").body == #"{"check":"external-service","status":"pass"}"#)
+        #expect(answer(router, .POST, "/admin/checks/external-service/recover").bodyText == #"{"check":"external-service","status":"pass"}"#)
         #expect(answer(router, .GET, "/readyz").status == .ok)
         let unknown = answer(router, .POST, "/admin/checks/cache/fail")
         #expect(unknown.status == .notFound)
-        #expect(unknown.body == #"{"detail":"no check named \"cache\" (configured: database, external-service)"}"#)
+        #expect(unknown.bodyText == #"{"detail":"no check named \"cache\" (configured: database, external-service)"}"#)
         #expect(answer(router, .POST, "/admin/checks/database/explode").status == .notFound)
     }
 
     @Test("maintenance fails readiness with its reason and leaves liveness alone")
     func maintenance() {
         let router = TestFixtures.router(TestFixtures.monitor())
-        #expect(answer(router, .POST, "/admin/maintenance/on").body == #"{"maintenance":true}"#)
+        #expect(answer(router, .POST, "/admin/maintenance/on").bodyText == #"{"maintenance":true}"#)
         #expect(answer(router, .GET, "/readyz").status == .serviceUnavailable)
-        #expect(answer(router, .GET, "/readyz", verbose: true).body.hasPrefix(#"{"status":"fail","probe":"readyz","reason":"maintenance""#))
-        #expect(answer(router, .GET, "/ready").body == #"{"detail":"Service is in maintenance"}"#)
+        #expect(answer(router, .GET, "/readyz", verbose: true).bodyText.hasPrefix(#"{"status":"fail","probe":"readyz","reason":"maintenance""#))
+        #expect(answer(router, .GET, "/ready").bodyText == #"{"detail":"Service is in maintenance"}"#)
         #expect(answer(router, .GET, "/livez").status == .ok)
-        #expect(answer(router, .POST, "/admin/maintenance/off").body == #"{"maintenance":false}"#)
+        #expect(answer(router, .POST, "/admin/maintenance/off").bodyText == #"{"maintenance":false}"#)
         #expect(answer(router, .GET, "/readyz").status == .ok)
     }
 
@@ -114,7 +114,7 @@ struct ProbeRouterTests {
         let disabled = TestFixtures.router(TestFixtures.monitor(), adminEnabled: false)
         let refused = answer(disabled, .POST, "/simulate_db_failure")
         #expect(refused.status == .forbidden)
-        #expect(refused.body == #"{"detail":"admin routes are disabled; set admin.enabled: true to use them"}"#)
+        #expect(refused.bodyText == #"{"detail":"admin routes are disabled; set admin.enabled: true to use them"}"#)
         #expect(answer(disabled, .GET, "/ready").status == .ok, "a refused flip changed nothing")
 
         let noToken = TestFixtures.router(TestFixtures.monitor())
@@ -134,16 +134,16 @@ struct ProbeRouterTests {
     @Test("Kubernetes-style text: ok when passing, lines when failing or verbose")
     func textBodies() {
         let router = TestFixtures.router(TestFixtures.monitor())
-        #expect(answer(router, .GET, "/readyz", text: true).body == "ok")
+        #expect(answer(router, .GET, "/readyz", text: true).bodyText == "ok")
         #expect(answer(router, .GET, "/readyz", text: true).contentType == "text/plain; charset=utf-8")
-        #expect(answer(router, .GET, "/readyz", text: true, verbose: true).body == "[+]database ok\n[+]external-service ok\nreadyz check passed\n")
+        #expect(answer(router, .GET, "/readyz", text: true, verbose: true).bodyText == "[+]database ok\n[+]external-service ok\nreadyz check passed\n")
         _ = answer(router, .POST, "/simulate_db_failure")
-        #expect(answer(router, .GET, "/readyz", text: true).body == "[-]database failed: simulated\n[+]external-service ok\nreadyz check failed\n")
-        #expect(answer(router, .GET, "/readyz/database", text: true).body == "[-]database failed: simulated\n")
-        #expect(answer(router, .GET, "/readyz/external-service", text: true).body == "ok")
+        #expect(answer(router, .GET, "/readyz", text: true).bodyText == "[-]database failed: simulated\n[+]external-service ok\nreadyz check failed\n")
+        #expect(answer(router, .GET, "/readyz/database", text: true).bodyText == "[-]database failed: simulated\n")
+        #expect(answer(router, .GET, "/readyz/external-service", text: true).bodyText == "ok")
         let excluded = answer(router, .GET, "/readyz", text: true, verbose: true, exclude: ["database", "nope"])
         #expect(excluded.status == .ok)
-        #expect(excluded.body == "[+]external-service ok\n[+]database excluded: ok\nwarn: some health checks cannot be excluded: no matches for \"nope\"\nreadyz check passed\n")
+        #expect(excluded.bodyText == "[+]external-service ok\n[+]database excluded: ok\nwarn: some health checks cannot be excluded: no matches for \"nope\"\nreadyz check passed\n")
     }
 
     @Test("a non-critical failure warns: 200 with status warn")
@@ -152,9 +152,9 @@ struct ProbeRouterTests {
         let router = TestFixtures.router(monitor)
         let result = answer(router, .GET, "/readyz")
         #expect(result.status == .ok)
-        #expect(result.body == #"{"status":"warn"}"#)
-        #expect(answer(router, .GET, "/readyz", text: true).body == "ok")
-        #expect(answer(router, .GET, "/readyz", text: true, verbose: true).body == "[!]cache warn: simulated\nreadyz check passed\n")
+        #expect(result.bodyText == #"{"status":"warn"}"#)
+        #expect(answer(router, .GET, "/readyz", text: true).bodyText == "ok")
+        #expect(answer(router, .GET, "/readyz", text: true, verbose: true).bodyText == "[!]cache warn: simulated\nreadyz check passed\n")
     }
 
     @Test("verbose detail follows expose.details", arguments: [
@@ -163,7 +163,7 @@ struct ProbeRouterTests {
     ])
     func detailExposure(_ details: HealthExporterConfig.Expose.Details, _ loopback: Bool, _ shown: Bool) {
         let router = TestFixtures.router(TestFixtures.monitor(), details: details)
-        let body = answer(router, .GET, "/readyz", verbose: true, loopback: loopback).body
+        let body = answer(router, .GET, "/readyz", verbose: true, loopback: loopback).bodyText
         #expect(body.contains("\"checks\"") == shown)
     }
 
@@ -171,7 +171,7 @@ struct ProbeRouterTests {
     func verboseJSONGolden() throws {
         let router = TestFixtures.router(TestFixtures.monitor())
         _ = answer(router, .POST, "/simulate_db_failure")
-        try Golden.check(answer(router, .GET, "/readyz", verbose: true, exclude: ["nope"]).body, fixture: "readyz-verbose-failing.json")
+        try Golden.check(answer(router, .GET, "/readyz", verbose: true, exclude: ["nope"]).bodyText, fixture: "readyz-verbose-failing.json")
     }
 
     @Test("the status page matches its golden file and escapes what it shows")
@@ -182,7 +182,7 @@ struct ProbeRouterTests {
         ])
         let page = answer(TestFixtures.router(monitor), .GET, "/")
         #expect(page.contentType == "text/html; charset=utf-8")
-        #expect(!page.body.contains("<b>not</b>"))
-        try Golden.check(page.body, fixture: "status-page.html")
+        #expect(!page.bodyText.contains("<b>not</b>"))
+        try Golden.check(page.bodyText, fixture: "status-page.html")
     }
 }

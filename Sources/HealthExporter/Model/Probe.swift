@@ -27,6 +27,18 @@ public enum Probe: String, Sendable, Hashable, CaseIterable, Comparable, CustomS
         }
     }
 
+    /// The probe a request path asks: `/livez`, `/readyz/NAME`, and the
+    /// seed's `/health` (liveness) and `/ready` (readiness); nil for other paths.
+    public init?(requestPath path: String) {
+        guard path.hasPrefix("/"), let segment = path.dropFirst().split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first
+        else { return nil }
+        switch segment {
+        case "health": self = .liveness
+        case "ready": self = .readiness
+        default: self.init(endpoint: segment)
+        }
+    }
+
     public var description: String { rawValue }
 
     public static func < (lhs: Probe, rhs: Probe) -> Bool {

@@ -14,22 +14,27 @@ public final class HealthMonitor: Sendable {
     private let state: NIOLockedValueBox<(state: MonitorState, snapshot: HealthSnapshot)>
     private let observers = NIOLockedValueBox<[@Sendable (HealthSnapshot) -> Void]>([])
     private let logger: Logger
+    private let metrics: HealthMetrics?
     private let wallClock: @Sendable () -> WallClockTimestamp
 
     /// Creates a monitor for `checks`.
     /// - Parameters:
     ///   - checks: The validated check configurations.
     ///   - logger: Receives one entry per transition.
+    ///   - metrics: Mirrors every snapshot and transition as metrics, when given.
     ///   - wallClock: The time source for "last success" (tests pin it).
     public init(
         checks: [CheckConfig],
         logger: Logger,
+        metrics: HealthMetrics? = nil,
         wallClock: @escaping @Sendable () -> WallClockTimestamp = { .now() }
     ) {
         let initial = MonitorState(checks: checks, now: wallClock())
         self.state = NIOLockedValueBox((initial, initial.snapshot()))
         self.logger = logger
+        self.metrics = metrics
         self.wallClock = wallClock
+        metrics?.apply(initial.snapshot())
     }
 
     /// The latest snapshot.
@@ -53,43 +58,46 @@ public final class HealthMonitor: Sendable {
     @discardableResult
     public func setSimulated(check name: String, failing: Bool) throws(CheckControlError) -> HealthSnapshot {
         let now = wallClock()
-        let result = state.withLockedValue { box -> Result<([HealthEvent], HealthSnapshot), CheckControlError> in
-            do throws(CheckControlError) {
-                let events = try box.state.setSimulated(name, failing: failing, now: now)
-                box.snapshot = box.state.snapshot()
-                return .success((events, box.snapshot))
-            } catch {
-                return .failure(error)
-            }
+        let snapshot = try mutate { state throws(CheckControlError) in
+            try state.setSimulated(name, failing: failing, now: now)
         }
-        let (events, snapshot) = try result.get()
         logger.notice(
             failing ? "check failed by admin request" : "check recovered by admin request",
             metadata: ["check": "\(name)"]
         )
-        publish(snapshot, events: events)
         return snapshot
     }
 
     /// Switches planned maintenance: readiness fails with reason `maintenance`.
     @discardableResult
     public func setMaintenance(_ on: Bool) -> HealthSnapshot {
-        let (events, snapshot) = state.withLockedValue { box in
-            let events = box.state.setMaintenance(on)
-            box.snapshot = box.state.snapshot()
-            return (events, box.snapshot)
-        }
-        publish(snapshot, events: events)
-        return snapshot
+        mutate { $0.setMaintenance(on) }
     }
 
-    private func publish(_ snapshot: HealthSnapshot, events: [HealthEvent]) {
+    /// Applies a change, publishes the new snapshot, and reports its events.
+    ///
+    /// Metrics are set under the lock so they can never show an older snapshot
+    /// than the newest; observers and logs run after it is released.
+    private func mutate<Failure: Error>(_ change: (inout MonitorState) throws(Failure) -> [HealthEvent]) throws(Failure) -> HealthSnapshot {
+        let result = state.withLockedValue { box -> Result<([HealthEvent], HealthSnapshot), Failure> in
+            do throws(Failure) {
+                let events = try change(&box.state)
+                box.snapshot = box.state.snapshot()
+                metrics?.apply(box.snapshot)
+                metrics?.apply(events)
+                return .success((events, box.snapshot))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let (events, snapshot) = try result.get()
         for observer in observers.withLockedValue({ $0 }) {
             observer(snapshot)
         }
         for event in events {
             log(event)
         }
+        return snapshot
     }
 
     private func log(_ event: HealthEvent) {

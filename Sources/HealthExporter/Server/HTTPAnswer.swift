@@ -8,14 +8,23 @@ import Telemetry
 public struct HTTPAnswer: Sendable, Equatable {
     public var status: HTTPResponseStatus
     public var contentType: String
-    public var body: String
+    public var body: ByteBuffer
     public var extraHeaders: [(String, String)]
 
-    public init(status: HTTPResponseStatus, contentType: String, body: String, extraHeaders: [(String, String)] = []) {
+    public init(status: HTTPResponseStatus, contentType: String, body: ByteBuffer, extraHeaders: [(String, String)] = []) {
         self.status = status
         self.contentType = contentType
         self.body = body
         self.extraHeaders = extraHeaders
+    }
+
+    public init(status: HTTPResponseStatus, contentType: String, body: String, extraHeaders: [(String, String)] = []) {
+        self.init(status: status, contentType: contentType, body: ByteBuffer(string: body), extraHeaders: extraHeaders)
+    }
+
+    /// The body as text (tests, logs).
+    public var bodyText: String {
+        String(buffer: body)
     }
 
     /// What the `Connection` header says, if anything.
@@ -37,7 +46,7 @@ public struct HTTPAnswer: Sendable, Equatable {
     /// HEAD) the body.
     public func encode(into buffer: inout ByteBuffer, includeBody: Bool, connection: ConnectionHeader) {
         buffer.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
-        buffer.writeString("Content-Type: \(contentType)\r\nContent-Length: \(body.utf8.count)\r\nCache-Control: no-store\r\n")
+        buffer.writeString("Content-Type: \(contentType)\r\nContent-Length: \(body.readableBytes)\r\nCache-Control: no-store\r\n")
         for (name, value) in extraHeaders {
             buffer.writeString("\(name): \(value)\r\n")
         }
@@ -48,7 +57,7 @@ public struct HTTPAnswer: Sendable, Equatable {
         }
         buffer.writeString("\r\n")
         if includeBody {
-            buffer.writeString(body)
+            buffer.writeImmutableBuffer(body)
         }
     }
 

@@ -22,6 +22,15 @@ final class PrebuiltAnswers: Sendable {
             }
         }
 
+        /// The probe this route answers (the seed's `/health` and `/ready` count as liveness and readiness).
+        var probe: Probe {
+            switch self {
+            case .livez, .health: return .liveness
+            case .readyz, .ready: return .readiness
+            case .startupz: return .startup
+            }
+        }
+
         var path: String {
             switch self {
             case .livez: return "/livez"

@@ -22,6 +22,7 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let answers: AnswerStore
         let limits: HealthExporterConfig.Limits
         let logger: Logger
+        let metrics: HealthMetrics?
     }
 
     /// The request being received, decided at its head.
@@ -46,6 +47,7 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var needsFlush = false
     private var readPending = false
     private var outputBuffer: ByteBuffer?
+    private var requestStart = NIODeadline.uptimeNanoseconds(0)
 
     init(dependencies: Dependencies) {
         self.dependencies = dependencies
@@ -88,6 +90,7 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        requestStart = .now()
         let limits = dependencies.limits
         if Self.headSize(head) > limits.maxHeaderBytes {
             respondAndClose(.detail(.requestHeaderFieldsTooLarge, "request line and headers are larger than \(limits.maxHeaderBytes) bytes"), context: context)
@@ -126,6 +129,7 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             )
             context.write(wrapOutboundOut(answers.bytes(for: route, head: head)), promise: nil)
             needsFlush = true
+            recordProbe(route.probe, code: answers.status(for: route).code)
         case .prebuilt(let route, let head):
             // Quiescing began after the head: the pre-encoded bytes say keep-alive, so render afresh.
             routed(ProbeRequest(method: head ? .HEAD : .GET, path: route.path, peerIsLoopback: peerIsLoopback), connection: .close, head: head, context: context)
@@ -141,6 +145,15 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             metadata: ["method": "\(request.method)", "path": "\(request.path)", "status": "\(answer.status.code)"]
         )
         write(answer, includeBody: !head, connection: connection, context: context, thenClose: connection == .close)
+        if let probe = Probe(requestPath: request.path) {
+            recordProbe(probe, code: answer.status.code)
+        }
+    }
+
+    private func recordProbe(_ probe: Probe, code: UInt) {
+        guard let metrics = dependencies.metrics else { return }
+        let elapsed = NIODeadline.now().uptimeNanoseconds &- requestStart.uptimeNanoseconds
+        metrics.recordProbeRequest(probe, code: code, duration: .nanoseconds(Int64(truncatingIfNeeded: elapsed)))
     }
 
     private func respondAndClose(_ answer: HTTPAnswer, context: ChannelHandlerContext) {

@@ -1,4 +1,5 @@
 import NIOHTTP1
+import Telemetry
 
 /// The parts of an HTTP request the router looks at, parsed once.
 public struct ProbeRequest: Sendable, Equatable {
@@ -15,6 +16,8 @@ public struct ProbeRequest: Sendable, Equatable {
     public var peerIsLoopback: Bool
     /// The token of an `Authorization: Bearer …` header.
     public var bearerToken: Substring?
+    /// The `/metrics` format the `Accept` header asks for.
+    public var metricsFormat: ExpositionFormat
 
     public init(
         method: HTTPMethod,
@@ -23,7 +26,8 @@ public struct ProbeRequest: Sendable, Equatable {
         excluded: Set<String> = [],
         wantsText: Bool = false,
         peerIsLoopback: Bool = true,
-        bearerToken: Substring? = nil
+        bearerToken: Substring? = nil,
+        metricsFormat: ExpositionFormat = .prometheus
     ) {
         self.method = method
         self.path = path
@@ -32,6 +36,7 @@ public struct ProbeRequest: Sendable, Equatable {
         self.wantsText = wantsText
         self.peerIsLoopback = peerIsLoopback
         self.bearerToken = bearerToken
+        self.metricsFormat = metricsFormat
     }
 
     /// Parses a request head.
@@ -67,7 +72,8 @@ public struct ProbeRequest: Sendable, Equatable {
             excluded: excluded,
             wantsText: Self.prefersText(head.headers),
             peerIsLoopback: peerIsLoopback,
-            bearerToken: bearer
+            bearerToken: bearer,
+            metricsFormat: ExpositionFormat.negotiate(accept: head.headers.first(name: "accept"))
         )
     }
 

@@ -1,4 +1,6 @@
+import NIOCore
 import NIOHTTP1
+import Telemetry
 
 /// Maps a ``ProbeRequest`` to an ``HTTPAnswer``, reading only the snapshot it
 /// is given (and, for admin routes, telling the monitor what to change).
@@ -10,17 +12,20 @@ public struct ProbeRouter: Sendable {
     let admin: HealthExporterConfig.Admin
     let details: HealthExporterConfig.Expose.Details
     let version: String
+    let metrics: MetricsRegistry?
 
     public init(
         monitor: HealthMonitor,
         admin: HealthExporterConfig.Admin,
         details: HealthExporterConfig.Expose.Details,
-        version: String
+        version: String,
+        metrics: MetricsRegistry? = nil
     ) {
         self.monitor = monitor
         self.admin = admin
         self.details = details
         self.version = version
+        self.metrics = metrics
     }
 
     static let readOnlyMethods = "GET, HEAD"
@@ -42,6 +47,9 @@ public struct ProbeRouter: Sendable {
         case (1, ""):
             guard isReadOnly(request.method) else { return .methodNotAllowed(allow: Self.readOnlyMethods) }
             return HTTPAnswer(status: .ok, contentType: HTTPAnswer.html, body: StatusPage.render(snapshot, version: version))
+        case (1, "metrics") where metrics != nil:
+            guard isReadOnly(request.method) else { return .methodNotAllowed(allow: Self.readOnlyMethods) }
+            return metricsAnswer(request)
         case (1, "health"), (1, "ready"):
             guard isReadOnly(request.method) else { return .methodNotAllowed(allow: Self.readOnlyMethods) }
             return first == "health" ? Self.seedHealth(snapshot) : Self.seedReady(snapshot)
@@ -52,6 +60,13 @@ public struct ProbeRouter: Sendable {
         default:
             return .notFound
         }
+    }
+
+    /// Always 200, whatever the health: the scrape must see the failure.
+    private func metricsAnswer(_ request: ProbeRequest) -> HTTPAnswer {
+        var body = ByteBufferAllocator().buffer(capacity: 16 * 1024)
+        metrics?.render(request.metricsFormat, into: &body)
+        return HTTPAnswer(status: .ok, contentType: request.metricsFormat.contentType, body: body)
     }
 
     private func isReadOnly(_ method: HTTPMethod) -> Bool {

@@ -20,22 +20,26 @@ public final class ProbeServer: Service, Sendable {
         public var limits: HealthExporterConfig.Limits
         public var admin: HealthExporterConfig.Admin
         public var details: HealthExporterConfig.Expose.Details
+        /// Counts probe requests and serves `/metrics`, when given.
+        public var metrics: HealthMetrics?
 
         public init(
             listen: ListenAddress,
             limits: HealthExporterConfig.Limits = .init(),
             admin: HealthExporterConfig.Admin = .init(),
-            details: HealthExporterConfig.Expose.Details = .always
+            details: HealthExporterConfig.Expose.Details = .always,
+            metrics: HealthMetrics? = nil
         ) {
             self.listen = listen
             self.limits = limits
             self.admin = admin
             self.details = details
+            self.metrics = metrics
         }
 
         /// The server's part of a whole configuration.
-        public init(_ config: HealthExporterConfig) {
-            self.init(listen: config.listen, limits: config.limits, admin: config.admin, details: config.expose.details)
+        public init(_ config: HealthExporterConfig, metrics: HealthMetrics? = nil) {
+            self.init(listen: config.listen, limits: config.limits, admin: config.admin, details: config.expose.details, metrics: metrics)
         }
     }
 
@@ -63,13 +67,15 @@ public final class ProbeServer: Service, Sendable {
             monitor: monitor,
             admin: configuration.admin,
             details: configuration.details,
-            version: HealthExporterVersion.current
+            version: HealthExporterVersion.current,
+            metrics: configuration.metrics?.registry
         )
         self.dependencies = ProbeHTTPHandler.Dependencies(
             router: router,
             answers: AnswerStore(router: router),
             limits: configuration.limits,
-            logger: logger
+            logger: logger,
+            metrics: configuration.metrics
         )
         self.group = eventLoopGroup
         self.onListening = onListening

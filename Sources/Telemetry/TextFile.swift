@@ -6,22 +6,23 @@ import Musl
 import Darwin
 #endif
 
-/// Reads small text files (configuration, token files) with plain POSIX calls.
-enum TextFile {
+/// Reads small text files (configuration, token files, `/proc`) with plain
+/// POSIX calls: no Foundation, no buffering beyond one chunk.
+package enum TextFile {
     /// Why a file could not be read, as `strerror` words it.
-    struct ReadError: Error, CustomStringConvertible {
-        let description: String
+    package struct ReadError: Error, CustomStringConvertible {
+        package let description: String
     }
 
     /// Files larger than this are refused: a configuration or token never is.
-    static let maximumSize = 4 * 1024 * 1024
+    package static let maximumSize = 4 * 1024 * 1024
 
-    static func read(path: String) throws(ReadError) -> String {
+    package static func read(path: String) throws(ReadError) -> String {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw ReadError(description: currentErrorText()) }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        var chunk = [UInt8](repeating: 0, count: 4 * 1024)
         while true {
             let count = chunk.withUnsafeMutableBytes { buffer in
                 #if canImport(Darwin)

@@ -1,0 +1,158 @@
+import Telemetry
+
+/// The metric families of the design's contract, with handles kept for the
+/// hot paths: a probe request updates two pre-created series by index, with
+/// no lookups, locks or allocation.
+public final class HealthMetrics: Sendable {
+    /// The registry these families live in (also rendered at `/metrics`).
+    public let registry: MetricsRegistry
+
+    /// Bucket bounds for check runs: 1 ms to 10 s, dependency round trips.
+    public static let checkDurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    /// Bucket bounds for probe answers: 10 µs to 100 ms, since answers come from memory.
+    public static let probeDurationBuckets = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.1]
+
+    /// How a check run ended, the `result` label of `health_check_runs_total`.
+    public enum RunResult: String, Sendable, CaseIterable {
+        case success, failure, timeout
+    }
+
+    struct CheckSeries: Sendable {
+        let up: Gauge
+        let runs: [Counter]  // indexed like RunResult.allCases
+        let duration: Histogram
+        let lastSuccess: Gauge
+        let transitionsUp: Counter
+        let transitionsDown: Counter
+    }
+
+    struct ProbeSeries: Sendable {
+        let ok: Counter
+        let unavailable: Counter
+        let duration: Histogram
+        let up: Gauge
+    }
+
+    private let checks: [String: CheckSeries]
+    private let probes: [ProbeSeries]  // indexed like Probe.allCases
+    private let failures: MetricFamily<Counter>
+    private let probeRequests: MetricFamily<Counter>
+    private let reloadSuccessful: Gauge
+    private let reloadTimestamp: Gauge
+
+    /// Registers every family in `registry` and pre-creates the series of each check and probe.
+    /// - Throws: ``RegistryError`` when a name is already registered differently.
+    public init(registry: MetricsRegistry, checks configs: [CheckConfig], version: String = HealthExporterVersion.current) throws(RegistryError) {
+        self.registry = registry
+        let up = try registry.gauge("health_check_up", help: "Whether the check is up (1) or down (0), after thresholds.", labels: ["check"])
+        let runs = try registry.counter("health_check_runs_total", help: "Check runs by result.", labels: ["check", "result"])
+        failures = try registry.counter("health_check_failures_total", help: "Failed check runs by reason.", labels: ["check", "reason"])
+        let duration = try registry.histogram(
+            "health_check_duration_seconds", help: "Duration of check runs in seconds.", labels: ["check"], buckets: Self.checkDurationBuckets)
+        let lastSuccess = try registry.gauge(
+            "health_check_last_success_timestamp_seconds", help: "Unix time of the check's last success.", labels: ["check"])
+        let transitions = try registry.counter("health_check_transitions_total", help: "Check state changes, by new state.", labels: ["check", "to"])
+        probeRequests = try registry.counter("health_probe_requests_total", help: "Probe requests answered, by probe and HTTP status code.", labels: ["probe", "code"])
+        let probeDuration = try registry.histogram(
+            "health_probe_duration_seconds", help: "Time to answer a probe request in seconds.", labels: ["probe"], buckets: Self.probeDurationBuckets)
+        let probeUp = try registry.gauge("health_probe_up", help: "Whether the probe currently passes (1) or fails (0).", labels: ["probe"])
+        try registry.gauge("health_exporter_build_info", help: "Build information; always 1.", labels: ["version"]).labels(version).set(1)
+        reloadSuccessful = try registry.gauge(
+            "health_exporter_config_last_reload_successful", help: "Whether the last configuration load succeeded.").labels()
+        reloadTimestamp = try registry.gauge(
+            "health_exporter_config_last_reload_success_timestamp_seconds", help: "Unix time of the last successful configuration load.").labels()
+
+        var checks: [String: CheckSeries] = [:]
+        for config in configs {
+            let name = config.name
+            var runCounters: [Counter] = []
+            for result in RunResult.allCases {
+                runCounters.append(try runs.labels(name, result.rawValue))
+            }
+            checks[name] = CheckSeries(
+                up: try up.labels(name),
+                runs: runCounters,
+                duration: try duration.labels(name),
+                lastSuccess: try lastSuccess.labels(name),
+                transitionsUp: try transitions.labels(name, "up"),
+                transitionsDown: try transitions.labels(name, "down")
+            )
+        }
+        self.checks = checks
+        var probes: [ProbeSeries] = []
+        for probe in Probe.allCases {
+            probes.append(
+                ProbeSeries(
+                    ok: try probeRequests.labels(probe.endpoint, "200"),
+                    unavailable: try probeRequests.labels(probe.endpoint, "503"),
+                    duration: try probeDuration.labels(probe.endpoint),
+                    up: try probeUp.labels(probe.endpoint)
+                )
+            )
+        }
+        self.probes = probes
+    }
+
+    /// Counts one answered probe request and its latency. Hot path.
+    public func recordProbeRequest(_ probe: Probe, code: UInt, duration: Duration) {
+        let series = probes[probe.index]
+        switch code {
+        case 200: series.ok.increment()
+        case 503: series.unavailable.increment()
+        default: (try? probeRequests.labels(probe.endpoint, String(code)))?.increment()
+        }
+        series.duration.observe(duration)
+    }
+
+    /// Counts one check run (the scheduler's report).
+    public func recordRun(check: String, result: RunResult, reason: FailureReason?, duration: Duration) {
+        guard let series = checks[check] else { return }
+        series.runs[RunResult.allCases.firstIndex(of: result)!].increment()
+        series.duration.observe(duration)
+        if let reason, result != .success {
+            (try? failures.labels(check, reason.rawValue))?.increment()
+        }
+    }
+
+    /// Mirrors a published snapshot: check and probe up gauges, last successes.
+    func apply(_ snapshot: HealthSnapshot) {
+        for check in snapshot.checks {
+            guard let series = checks[check.name] else { continue }
+            series.up.set(check.isUp)
+            if let lastSuccess = check.lastSuccess {
+                series.lastSuccess.set(lastSuccess.secondsSinceEpoch)
+            }
+        }
+        for probe in Probe.allCases {
+            probes[probe.index].up.set(snapshot.verdict(for: probe).status.isHealthy)
+        }
+    }
+
+    /// Counts transitions.
+    func apply(_ events: [HealthEvent]) {
+        for event in events {
+            switch event {
+            case .checkUp(let check): checks[check.name]?.transitionsUp.increment()
+            case .checkDown(let check): checks[check.name]?.transitionsDown.increment()
+            case .probeChanged, .maintenanceChanged: break
+            }
+        }
+    }
+
+    /// Records the outcome of loading the configuration (at start, and on reload).
+    public func recordConfigLoad(successful: Bool, at time: WallClockTimestamp = .now()) {
+        reloadSuccessful.set(successful)
+        if successful { reloadTimestamp.set(time.secondsSinceEpoch) }
+    }
+}
+
+extension Probe {
+    /// Position in `allCases`, for arrays of per-probe handles.
+    var index: Int {
+        switch self {
+        case .liveness: return 0
+        case .readiness: return 1
+        case .startup: return 2
+        }
+    }
+}

@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Address to listen on, overriding the file's listen: (e.g. 0.0.0.0:8000).", valueName: "host:port"))
     var listen: String?
 
-    @Option(name: .long, help: ArgumentHelp("Log line format, overriding log.format: auto, json or logfmt.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Log format, overriding log.format: auto (journald when stderr is the journal, else json), journald, json or logfmt.", valueName: "format"))
     var logFormat: LogFormat?
 
     @Option(name: .long, help: ArgumentHelp("Lowest level logged, overriding log.level: trace, debug, info, notice, warning, error, critical. Probe requests are logged at debug.", valueName: "level"))
@@ -46,10 +46,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let logFormat { settings.log.format = logFormat }
         if let logLevel { settings.log.level = logLevel }
 
-        let format = settings.log.format.resolvedLineFormat
+        let format = settings.log.format
         let level = settings.log.level
+        let environment = ProcessEnvironment.current
         LoggingSystem.bootstrap { label in
-            TextLogHandler(label: label, format: format, level: level)
+            format.makeHandler(label: label, level: level, environment: environment)
         }
         let logger = Logger(label: "health-exporter")
         if let config {

@@ -103,14 +103,24 @@ public final class HealthMonitor: Sendable {
     private func log(_ event: HealthEvent) {
         switch event {
         case .checkDown(let check):
-            var metadata: Logger.Metadata = ["check": "\(check.name)", "kind": "\(check.kind)", "critical": "\(check.critical)"]
+            var metadata: Logger.Metadata = [
+                HealthLogEvent.metadataKey: "\(HealthLogEvent.checkDown.rawValue)",
+                "check": "\(check.name)", "kind": "\(check.kind)", "critical": "\(check.critical)",
+            ]
             if let reason = check.reason { metadata["reason"] = "\(reason)" }
             if let output = check.output { metadata["output"] = "\(output)" }
             logger.log(level: check.critical ? .error : .warning, "check down", metadata: metadata)
         case .checkUp(let check):
-            logger.notice("check up", metadata: ["check": "\(check.name)", "kind": "\(check.kind)"])
+            logger.notice(
+                "check up",
+                metadata: [HealthLogEvent.metadataKey: "\(HealthLogEvent.checkUp.rawValue)", "check": "\(check.name)", "kind": "\(check.kind)"]
+            )
         case .probeChanged(let verdict):
             var metadata: Logger.Metadata = ["probe": "\(verdict.probe.endpoint)", "status": "\(verdict.status)"]
+            if verdict.probe == .readiness {
+                let kind: HealthLogEvent = verdict.status.isHealthy ? .ready : .notReady
+                metadata[HealthLogEvent.metadataKey] = "\(kind.rawValue)"
+            }
             let failing = verdict.checks.filter { $0.status == .fail }.map(\.name)
             if let reason = verdict.reason {
                 metadata["reason"] = "\(reason)"

@@ -1,7 +1,11 @@
+import Logging
+
 /// How the service writes its log: chosen by `--log-format` or `log.format`.
 public enum LogFormat: String, Sendable, CaseIterable, CustomStringConvertible {
-    /// JSON lines on stderr (journald detection joins this choice with the journald handler).
+    /// journald when stderr is connected to the journal (`JOURNAL_STREAM`), JSON lines otherwise.
     case auto
+    /// Native journald entries with structured fields.
+    case journald
     /// One JSON object per line on stderr.
     case json
     /// `key=value` pairs per line on stderr, as logfmt readers expect.
@@ -9,11 +13,18 @@ public enum LogFormat: String, Sendable, CaseIterable, CustomStringConvertible {
 
     public var description: String { rawValue }
 
-    /// The concrete line format `auto` stands for in this environment.
-    public var resolvedLineFormat: TextLogHandler.LineFormat {
-        switch self {
-        case .auto, .json: return .json
-        case .logfmt: return .logfmt
+    /// The concrete format `auto` stands for in this environment.
+    public func resolved(environment: [String: String]) -> LogFormat {
+        guard self == .auto else { return self }
+        return SystemdJournalSink.isStandardErrorJournal(environment: environment) ? .journald : .json
+    }
+
+    /// A handler writing this format (after resolving `auto`).
+    public func makeHandler(label: String, level: Logger.Level, environment: [String: String]) -> any LogHandler {
+        switch resolved(environment: environment) {
+        case .journald: return JournaldLogHandler(label: label, level: level)
+        case .logfmt: return TextLogHandler(label: label, format: .logfmt, level: level)
+        case .auto, .json: return TextLogHandler(label: label, format: .json, level: level)
         }
     }
 }

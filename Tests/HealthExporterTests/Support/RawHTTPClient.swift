@@ -112,13 +112,35 @@ final class RawHTTPClient {
             guard let colon = line.firstIndex(of: ":") else { throw Malformed(text: pending) }
             headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
-        let length = head ? 0 : Int(headers.first { $0.0.lowercased() == "content-length" }?.1 ?? "0") ?? 0
-        let bodyStart = pending.utf8.index(end.upperBound, offsetBy: 0)
-        let available = pending.utf8[bodyStart...]
-        guard available.count >= length else { return nil }
-        let bodyEnd = pending.utf8.index(bodyStart, offsetBy: length)
-        let body = String(pending[bodyStart..<bodyEnd])
-        pending = String(pending[bodyEnd...])
+        let bodyStart = end.upperBound
+        let body: String
+        if !head, headers.contains(where: { $0.0.lowercased() == "transfer-encoding" && $0.1.lowercased().contains("chunked") }) {
+            guard let (decoded, consumed) = Self.decodeChunked(pending[bodyStart...]) else { return nil }
+            body = decoded
+            pending = String(pending[consumed...])
+        } else {
+            let length = head ? 0 : Int(headers.first { $0.0.lowercased() == "content-length" }?.1 ?? "0") ?? 0
+            guard pending.utf8[bodyStart...].count >= length else { return nil }
+            let bodyEnd = pending.utf8.index(bodyStart, offsetBy: length)
+            body = String(pending[bodyStart..<bodyEnd])
+            pending = String(pending[bodyEnd...])
+        }
         return Response(status: status, headers: headers, body: body)
+    }
+
+    /// Decodes a complete chunked body; nil while more bytes are needed.
+    private static func decodeChunked(_ text: Substring) -> (String, String.Index)? {
+        var body = ""
+        var cursor = text.startIndex
+        while true {
+            guard let lineEnd = text[cursor...].range(of: "\r\n") else { return nil }
+            guard let size = Int(text[cursor..<lineEnd.lowerBound].split(separator: ";")[0], radix: 16) else { return nil }
+            let dataStart = lineEnd.upperBound
+            guard text.utf8[dataStart...].count >= size + 2 else { return nil }
+            let dataEnd = text.utf8.index(dataStart, offsetBy: size)
+            body += text[dataStart..<dataEnd]
+            cursor = text.utf8.index(dataEnd, offsetBy: 2)
+            if size == 0 { return (body, cursor) }
+        }
     }
 }

@@ -1,0 +1,72 @@
+import Foundation
+import Telemetry
+import Testing
+
+/// Against the real systemd-journald (scripts/test starts one when the machine
+/// has none running): the service's entries, read back with `journalctl -o json`.
+@Suite(
+    "Structured entries in a real journald",
+    .serialized,
+    .timeLimit(.minutes(1)),
+    .enabled(if: FileManager.default.fileExists(atPath: "/run/systemd/journal/socket"), "no journald socket")
+)
+struct JournaldIntegrationTests {
+    private static func journal(pid: Int32) throws -> [[String: String]] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/journalctl")
+        process.arguments = ["-o", "json", "--no-pager", "_PID=\(pid)"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            return object.compactMapValues { $0 as? String }
+        }
+    }
+
+    private static func waitForEntry(pid: Int32, where predicate: ([String: String]) -> Bool) async throws -> [String: String]? {
+        for _ in 0..<100 {
+            if let entry = try journal(pid: pid).first(where: predicate) { return entry }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    @Test("a check going down is one entry with CHECK, REASON, MESSAGE_ID and code location")
+    func transitionEntries() async throws {
+        let service = try ExecutableUnderTest.Service(["--listen", "127.0.0.1:0", "--log-format", "journald"])
+        let pid = service.process.processIdentifier
+        let listening = try #require(try await Self.waitForEntry(pid: pid) { $0["MESSAGE"] == "listening" })
+        let address = try #require(listening["ADDRESS"])
+        let port = try #require(Int(address.split(separator: ":").last ?? ""))
+
+        let client = try await RawHTTPClient.connect(port: port)
+        #expect(try await client.request("POST", "/simulate_db_failure").status == 200)
+        await client.close()
+
+        let down = try #require(try await Self.waitForEntry(pid: pid) { $0["MESSAGE"] == "check down" })
+        #expect(down["CHECK"] == "database")
+        #expect(down["REASON"] == "simulated")
+        #expect(down["OUTPUT"] == "Database not available")
+        #expect(down["PRIORITY"] == "3")
+        #expect(down["MESSAGE_ID"] == HealthLogEvent.checkDown.messageID)
+        #expect(down["SYSLOG_IDENTIFIER"] == "health-exporter")
+        #expect(down["CODE_FILE"]?.hasSuffix("HealthMonitor.swift") == true)
+        #expect(down["CODE_FUNC"] != nil && down["CODE_LINE"] != nil)
+
+        let notReady = try #require(try await Self.waitForEntry(pid: pid) { $0["MESSAGE"] == "not ready" })
+        #expect(notReady["MESSAGE_ID"] == HealthLogEvent.notReady.messageID)
+        #expect(notReady["PROBE"] == "readyz")
+        #expect(notReady["FAILING"] == "database")
+
+        #expect(service.stop() == 0)
+        let entries = try Self.journal(pid: pid)
+        #expect(entries.filter { $0["MESSAGE"] == "check down" }.count == 1, "one entry per transition")
+        if let line = try? JSONSerialization.data(withJSONObject: down.filter { !$0.key.hasPrefix("__") }, options: [.sortedKeys]) {
+            print("journalctl -o json entry: \(String(decoding: line, as: UTF8.self))")
+        }
+    }
+}

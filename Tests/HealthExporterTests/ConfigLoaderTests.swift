@@ -153,7 +153,7 @@ struct ConfigLoaderTests {
         ),
         (
             "unknown log format", "log: {format: xml}\n", .invalidValue,
-            #"bad.yaml:1:15: log.format "xml" is not one of: auto, json, logfmt"#
+            #"bad.yaml:1:15: log.format "xml" is not one of: auto, journald, json, logfmt"#
         ),
         (
             "duplicate YAML key", "listen: 127.0.0.1:1\nlisten: 127.0.0.1:2\n", .invalidYAML,

@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "health-exporter", targets: ["health-exporter"]),
         .library(name: "HealthExporter", targets: ["HealthExporter"]),
+        .library(name: "Telemetry", targets: ["Telemetry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

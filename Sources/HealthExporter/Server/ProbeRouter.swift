@@ -64,8 +64,7 @@ public struct ProbeRouter: Sendable {
 
     /// Always 200, whatever the health: the scrape must see the failure.
     private func metricsAnswer(_ request: ProbeRequest) -> HTTPAnswer {
-        var body = ByteBufferAllocator().buffer(capacity: 16 * 1024)
-        metrics?.render(request.metricsFormat, into: &body)
+        let body = metrics?.render(request.metricsFormat, allocator: ByteBufferAllocator()) ?? ByteBuffer()
         return HTTPAnswer(status: .ok, contentType: request.metricsFormat.contentType, body: body)
     }
 

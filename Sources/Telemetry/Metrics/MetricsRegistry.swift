@@ -1,3 +1,4 @@
+import Atomics
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -17,6 +18,8 @@ public final class MetricsRegistry: Sendable {
     // Guards registration and the collector list; never held while rendering series.
     private let state = NIOLockedValueBox(State())
     private let clock: @Sendable () -> WallClockTimestamp
+    // The last rendered size, so the next scrape allocates its buffer once.
+    private let sizeHint = ManagedAtomic<Int>(4096)
 
     /// - Parameter clock: The wall clock for `_created` samples (tests pin it).
     public init(clock: @escaping @Sendable () -> WallClockTimestamp = { .now() }) {
@@ -70,11 +73,17 @@ public final class MetricsRegistry: Sendable {
         }
     }
 
+    /// Renders every family into a new buffer sized from the previous render.
+    public func render(_ format: ExpositionFormat, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: sizeHint.load(ordering: .relaxed) + 1024)
+        render(format, into: &buffer)
+        sizeHint.store(buffer.readableBytes, ordering: .relaxed)
+        return buffer
+    }
+
     /// Renders every family to a string (tests, debugging).
     public func render(_ format: ExpositionFormat) -> String {
-        var buffer = ByteBufferAllocator().buffer(capacity: 4096)
-        render(format, into: &buffer)
-        return String(buffer: buffer)
+        String(buffer: render(format, allocator: ByteBufferAllocator()))
     }
 
     private func register<Family: RenderableFamily>(_ descriptor: MetricDescriptor, make: () -> Family) throws(RegistryError) -> Family {

@@ -58,10 +58,16 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "TestSupport",
+            dependencies: [],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "TelemetryTests",
             dependencies: [
                 "Telemetry",
+                "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -71,6 +77,7 @@ let package = Package(
             name: "HealthExporterTests",
             dependencies: [
                 "HealthExporter",
+                "TestSupport",
                 "Telemetry",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

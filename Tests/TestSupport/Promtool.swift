@@ -3,12 +3,12 @@ import Testing
 
 /// Runs Debian's `promtool check metrics` on exposition text: the real linter,
 /// which prints nothing and exits 0 when the text is clean.
-enum Promtool {
-    struct Missing: Error, CustomStringConvertible {
-        var description: String { "promtool is not installed (Debian package prometheus; scripts/test installs it)" }
+public enum Promtool {
+    public struct Missing: Error, CustomStringConvertible {
+        public var description: String { "promtool is not installed (Debian package prometheus; scripts/test installs it)" }
     }
 
-    static func checkMetrics(_ text: String) throws -> (status: Int32, output: String) {
+    public static func checkMetrics(_ text: String) throws -> (status: Int32, output: String) {
         guard let path = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first(where: FileManager.default.isExecutableFile) else {
             throw Missing()
         }

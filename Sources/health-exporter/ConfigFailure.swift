@@ -20,7 +20,15 @@ enum ConfigFailure {
     }
 
     static func printError(_ message: String) {
-        var line = "health-exporter: error: \(message)\n"
+        printLine("health-exporter: error: \(message)")
+    }
+
+    static func printWarning(_ message: String) {
+        printLine("health-exporter: warning: \(message)")
+    }
+
+    private static func printLine(_ text: String) {
+        var line = text + "\n"
         line.withUTF8 { bytes in
             _ = write(STDERR_FILENO, bytes.baseAddress, bytes.count)
         }

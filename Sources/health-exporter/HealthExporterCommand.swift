@@ -19,7 +19,7 @@ struct HealthExporterCommand: AsyncParsableCommand {
             configuration, 1 when the service cannot start (e.g. the address is in use).
             """,
         version: HealthExporterVersion.current,
-        subcommands: [ServeCommand.self, CheckConfigCommand.self, PrintDefaultConfigCommand.self],
+        subcommands: [ServeCommand.self, CheckConfigCommand.self, PrintDefaultConfigCommand.self, KubernetesProbesCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

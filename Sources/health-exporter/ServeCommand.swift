@@ -30,16 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var settings: HealthExporterConfig
-        do throws(ConfigError) {
-            if let config {
-                settings = try ConfigLoader.load(path: config)
-            } else {
-                settings = try DemoConfiguration.load()
-            }
-        } catch {
-            throw ConfigFailure.report(error)
-        }
+        var settings = try HealthExporterConfig.fromCommandLine(path: config)
         if let listen, let address = ListenAddress(parsing: listen) {
             settings.listen = address
         }

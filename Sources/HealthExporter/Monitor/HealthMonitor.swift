@@ -53,6 +53,9 @@ public final class HealthMonitor: Sendable {
     }
 
     /// Fails (`failing: true`) or recovers a simulated check, effective at once.
+    ///
+    /// The flip counts as the simulated check's run: `health_check_runs_total`
+    /// and `health_check_failures_total{reason="simulated"}` show fault drills.
     /// - Returns: The snapshot that includes the change.
     /// - Throws: ``CheckControlError`` `unknownCheck` or `notControllable`.
     @discardableResult
@@ -61,6 +64,7 @@ public final class HealthMonitor: Sendable {
         let snapshot = try mutate { state throws(CheckControlError) in
             try state.setSimulated(name, failing: failing, now: now)
         }
+        metrics?.recordRun(check: name, result: failing ? .failure : .success, reason: failing ? .simulated : nil, duration: .zero)
         logger.notice(
             failing ? "check failed by admin request" : "check recovered by admin request",
             metadata: ["check": "\(name)"]

@@ -14,7 +14,7 @@ final class RealPrometheus {
     let directory: URL
     let port: Int
 
-    init(scraping target: String) throws {
+    init(scraping target: String, job: String = "health-exporter") throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus") else {
             throw Unavailable(description: "prometheus is not installed (Debian package prometheus; scripts/test installs it)")
         }
@@ -23,7 +23,7 @@ final class RealPrometheus {
         let config = """
             global: {scrape_interval: 1s, evaluation_interval: 1s}
             scrape_configs:
-              - job_name: health-exporter
+              - job_name: \(job)
                 static_configs: [{targets: ["\(target)"]}]
             """
         try config.write(to: directory.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)

@@ -88,6 +88,34 @@ struct CommandLineTests {
         #expect(service.stop(signal: SIGINT) == 0)
     }
 
+    @Test("k8s-probes prints the derived stanzas; --check on unsafe timings warns and exits 1")
+    func kubernetesProbes() throws {
+        let derived = try ExecutableUnderTest.run(["k8s-probes"])
+        #expect(derived.status == 0)
+        #expect(derived.stderr.isEmpty)
+        #expect(derived.stdout.contains("readinessProbe:\n  httpGet: {path: /readyz, port: 8000}\n  periodSeconds: 10\n  timeoutSeconds: 2"))
+
+        let manifest = try TemporaryFile.write(
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: app}
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: health-exporter
+                      livenessProbe: {httpGet: {path: /livez, port: 8000}, periodSeconds: 1, failureThreshold: 1}
+                      readinessProbe: {httpGet: {path: /readyz, port: 8000}}
+            """, suffix: ".yaml")
+        defer { TemporaryFile.remove(manifest) }
+        let checked = try ExecutableUnderTest.run(["k8s-probes", "--check", manifest])
+        #expect(checked.status == 1)
+        #expect(checked.stderr.contains("health-exporter: warning: \(manifest): livenessProbe restarts after 1s of failures"))
+        #expect(checked.stderr.contains("readinessProbe.timeoutSeconds 1 is below check \"database\" timeout 2s"))
+        #expect(checked.stdout.hasPrefix("# safe timings for this configuration:"))
+    }
+
     static func port(fromListeningLine line: String) -> Int? {
         guard let range = line.range(of: #""address":"127.0.0.1:"#) else { return nil }
         return Int(line[range.upperBound...].prefix { $0.isNumber })

@@ -61,7 +61,7 @@ struct DashboardQueryTests {
         let exporter = try ExecutableUnderTest.Service(["--listen", "127.0.0.1:0"])
         let listening = try #require(exporter.waitForLine(containing: "\"msg\":\"listening\""))
         let port = try #require(CommandLineTests.port(fromListeningLine: listening))
-        let prometheus = try RealPrometheus(scraping: "127.0.0.1:\(port)", job: "health-exporter")
+        let prometheus = try await RealPrometheus(scraping: "127.0.0.1:\(port)", job: "health-exporter")
         defer { prometheus.stop() }
 
         // Traffic and a drill, spread over several scrapes so rates have two points.

@@ -18,7 +18,7 @@ struct PrometheusScrapeTests {
         let listening = try #require(exporter.waitForLine(containing: "\"msg\":\"listening\""))
         let port = try #require(CommandLineTests.port(fromListeningLine: listening))
 
-        let prometheus = try RealPrometheus(scraping: "127.0.0.1:\(port)")
+        let prometheus = try await RealPrometheus(scraping: "127.0.0.1:\(port)")
         defer { prometheus.stop() }
 
         // Some probe traffic and a flip, so counters and transitions move.

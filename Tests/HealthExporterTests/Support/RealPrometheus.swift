@@ -1,7 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+import NIOCore
+import NIOPosix
 import Testing
 
 /// A Prometheus server on a free loopback port with a 1 s scrape interval,
@@ -14,7 +13,7 @@ final class RealPrometheus {
     let directory: URL
     let port: Int
 
-    init(scraping target: String, job: String = "health-exporter") throws {
+    init(scraping target: String, job: String = "health-exporter") async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus") else {
             throw Unavailable(description: "prometheus is not installed (Debian package prometheus; scripts/test installs it)")
         }
@@ -27,7 +26,7 @@ final class RealPrometheus {
                 static_configs: [{targets: ["\(target)"]}]
             """
         try config.write(to: directory.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
-        port = try FreePort.find()
+        port = try await FreePort.find()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
         process.arguments = [
             "--config.file=\(directory.path)/prometheus.yml", "--storage.tsdb.path=\(directory.path)/data",
@@ -72,23 +71,14 @@ final class RealPrometheus {
     }
 }
 
-/// A TCP port nothing listens on right now (bind to 0, read it back, close).
+/// A TCP port nothing listens on right now (bind to 0 with NIO, read it back, close).
 enum FreePort {
     struct Failed: Error {}
 
-    static func find() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw Failed() }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard bound else { throw Failed() }
-        return Int(UInt16(bigEndian: address.sin_port))
+    static func find() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        defer { channel.close(promise: nil) }
+        guard let port = channel.localAddress?.port else { throw Failed() }
+        return port
     }
 }

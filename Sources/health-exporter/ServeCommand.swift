@@ -57,17 +57,20 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics: HealthMetrics
         do {
             try ProcessMetrics.register(in: registry)
-            metrics = try HealthMetrics(registry: registry, checks: settings.checks)
+            metrics = try HealthMetrics(registry: registry, checks: settings.checks, heartbeat: true)
         } catch {
             ConfigFailure.printError("cannot set up metrics: \(error)")
             throw ExitCode.failure
         }
         metrics.recordConfigLoad(successful: true)
 
-        let monitor = HealthMonitor(checks: settings.checks, logger: logger, metrics: metrics)
+        let monitor = HealthMonitor(checks: settings.checks, logger: logger, metrics: metrics, heartbeatTimeout: .seconds(5))
+        let clients = DependencyClients(configs: settings.checks, logger: logger)
+        let scheduler = CheckScheduler(checks: clients.checks, monitor: monitor, clock: ContinuousClock(), logger: logger)
         let server = ProbeServer(configuration: .init(settings, metrics: metrics), monitor: monitor, logger: logger)
+        // Started in order, stopped in reverse: the server stops first, the clients last.
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: server)],
+            services: [.init(service: clients), .init(service: scheduler), .init(service: server)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

@@ -20,6 +20,8 @@ public struct CheckSnapshot: Sendable, Equatable {
     public var lastDuration: Duration?
     /// When the check last succeeded.
     public var lastSuccess: WallClockTimestamp?
+    /// When the latest result arrived (success or failure).
+    public var lastResult: WallClockTimestamp?
     /// Failed runs since the last success.
     public var consecutiveFailures: Int
     /// Successful runs since the last failure.
@@ -35,6 +37,7 @@ public struct CheckSnapshot: Sendable, Equatable {
         output: String? = nil,
         lastDuration: Duration? = nil,
         lastSuccess: WallClockTimestamp? = nil,
+        lastResult: WallClockTimestamp? = nil,
         consecutiveFailures: Int = 0,
         consecutiveSuccesses: Int = 0
     ) {
@@ -47,6 +50,7 @@ public struct CheckSnapshot: Sendable, Equatable {
         self.output = output
         self.lastDuration = lastDuration
         self.lastSuccess = lastSuccess
+        self.lastResult = lastResult
         self.consecutiveFailures = consecutiveFailures
         self.consecutiveSuccesses = consecutiveSuccesses
     }

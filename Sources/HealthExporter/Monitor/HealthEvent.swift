@@ -6,6 +6,8 @@ public enum HealthEvent: Sendable, Equatable {
     case checkUp(CheckSnapshot)
     /// A probe's answer changed between healthy (200) and unhealthy (503).
     case probeChanged(ProbeVerdict)
+    /// A check's latest result became too old (counted once per going stale).
+    case checkStale(CheckSnapshot)
     /// Maintenance mode was switched on or off.
     case maintenanceChanged(on: Bool)
 }

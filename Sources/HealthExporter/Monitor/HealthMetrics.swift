@@ -42,7 +42,13 @@ public final class HealthMetrics: Sendable {
 
     /// Registers every family in `registry` and pre-creates the series of each check and probe.
     /// - Throws: ``RegistryError`` when a name is already registered differently.
-    public init(registry: MetricsRegistry, checks configs: [CheckConfig], version: String = HealthExporterVersion.current) throws(RegistryError) {
+    /// - Parameter heartbeat: Also pre-create the series of the built-in `scheduler` heartbeat check.
+    public init(
+        registry: MetricsRegistry,
+        checks configs: [CheckConfig],
+        heartbeat: Bool = false,
+        version: String = HealthExporterVersion.current
+    ) throws(RegistryError) {
         self.registry = registry
         let up = try registry.gauge("health_check_up", help: "Whether the check is up (1) or down (0), after thresholds.", labels: ["check"])
         let runs = try registry.counter("health_check_runs_total", help: "Check runs by result.", labels: ["check", "result"])
@@ -63,8 +69,7 @@ public final class HealthMetrics: Sendable {
             "health_exporter_config_last_reload_success_timestamp_seconds", help: "Unix time of the last successful configuration load.").labels()
 
         var checks: [String: CheckSeries] = [:]
-        for config in configs {
-            let name = config.name
+        for name in configs.map(\.name) + (heartbeat ? [MonitorState.heartbeatCheckName] : []) {
             var runCounters: [Counter] = []
             for result in RunResult.allCases {
                 runCounters.append(try runs.labels(name, result.rawValue))
@@ -134,6 +139,7 @@ public final class HealthMetrics: Sendable {
             switch event {
             case .checkUp(let check): checks[check.name]?.transitionsUp.increment()
             case .checkDown(let check): checks[check.name]?.transitionsDown.increment()
+            case .checkStale(let check): (try? failures.labels(check.name, FailureReason.stale.rawValue))?.increment()
             case .probeChanged, .maintenanceChanged: break
             }
         }

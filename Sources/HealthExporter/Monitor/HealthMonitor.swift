@@ -16,25 +16,72 @@ public final class HealthMonitor: Sendable {
     private let logger: Logger
     private let metrics: HealthMetrics?
     private let wallClock: @Sendable () -> WallClockTimestamp
+    private let uptime: @Sendable () -> Duration
 
     /// Creates a monitor for `checks`.
     /// - Parameters:
     ///   - checks: The validated check configurations.
     ///   - logger: Receives one entry per transition.
     ///   - metrics: Mirrors every snapshot and transition as metrics, when given.
-    ///   - wallClock: The time source for "last success" (tests pin it).
+    ///   - heartbeatTimeout: Adds the built-in `scheduler` liveness check, which
+    ///     fails when ``beat()`` has not been called for this long.
+    ///   - wallClock: The time shown as "last success" (tests pin it).
+    ///   - uptime: Monotonic time for staleness (tests drive it).
     public init(
         checks: [CheckConfig],
         logger: Logger,
         metrics: HealthMetrics? = nil,
-        wallClock: @escaping @Sendable () -> WallClockTimestamp = { .now() }
+        heartbeatTimeout: Duration? = nil,
+        wallClock: @escaping @Sendable () -> WallClockTimestamp = { .now() },
+        uptime: (@Sendable () -> Duration)? = nil
     ) {
-        let initial = MonitorState(checks: checks, now: wallClock())
+        let start = ContinuousClock.now
+        let uptime = uptime ?? { ContinuousClock.now - start }
+        let initial = MonitorState(checks: checks, heartbeatTimeout: heartbeatTimeout, now: MonitorTime(wall: wallClock(), uptime: uptime()))
         self.state = NIOLockedValueBox((initial, initial.snapshot()))
         self.logger = logger
         self.metrics = metrics
         self.wallClock = wallClock
+        self.uptime = uptime
         metrics?.apply(initial.snapshot())
+    }
+
+    private var now: MonitorTime {
+        MonitorTime(wall: wallClock(), uptime: uptime())
+    }
+
+    /// Applies one run's result: the scheduler's report (or a library's own).
+    public func record(check name: String, outcome: Result<Void, CheckFailure>, duration: Duration) {
+        let now = self.now
+        mutate { $0.record(name, outcome: outcome, duration: duration, now: now) }
+        switch outcome {
+        case .success:
+            metrics?.recordRun(check: name, result: .success, reason: nil, duration: duration)
+            logger.debug("check passed", metadata: ["check": "\(name)", "duration_ms": "\(Self.milliseconds(duration))"])
+        case .failure(let failure):
+            metrics?.recordRun(check: name, result: failure.reason == .timeout ? .timeout : .failure, reason: failure.reason, duration: duration)
+            logger.debug(
+                "check failed",
+                metadata: ["check": "\(name)", "reason": "\(failure.reason)", "output": "\(failure.message)", "duration_ms": "\(Self.milliseconds(duration))"]
+            )
+        }
+    }
+
+    /// The scheduler is alive; see `heartbeatTimeout`.
+    public func beat() {
+        let now = self.now
+        mutate { $0.beat(now: now) }
+    }
+
+    /// Marks checks whose latest result is too old as `stale`, and a silent
+    /// scheduler as down. Called on a timer that does not depend on the scheduler.
+    public func sweep() {
+        let now = self.now
+        mutate { $0.sweep(now: now) }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 
     /// The latest snapshot.
@@ -82,10 +129,14 @@ public final class HealthMonitor: Sendable {
     ///
     /// Metrics are set under the lock so they can never show an older snapshot
     /// than the newest; observers and logs run after it is released.
+    @discardableResult
     private func mutate<Failure: Error>(_ change: (inout MonitorState) throws(Failure) -> [HealthEvent]) throws(Failure) -> HealthSnapshot {
         let result = state.withLockedValue { box -> Result<([HealthEvent], HealthSnapshot), Failure> in
             do throws(Failure) {
+                let generation = box.state.generation
                 let events = try change(&box.state)
+                // Nothing changed (most sweeps): keep the snapshot and its encoded answers.
+                guard box.state.generation != generation else { return .success(([], box.snapshot)) }
                 box.snapshot = box.state.snapshot()
                 metrics?.apply(box.snapshot)
                 metrics?.apply(events)
@@ -134,6 +185,8 @@ public final class HealthMonitor: Sendable {
             logger.notice("\(Self.transitionMessage(verdict))", metadata: metadata)
         case .maintenanceChanged(let on):
             logger.notice(on ? "maintenance on" : "maintenance off")
+        case .checkStale(let check):
+            logger.warning("check stale", metadata: ["check": "\(check.name)", "reason": "stale", "output": "\(check.output ?? "")"])
         }
     }
 

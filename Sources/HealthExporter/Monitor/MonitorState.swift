@@ -2,48 +2,148 @@ import Telemetry
 
 /// Everything the monitor knows, as a plain value: mutations return the events
 /// they caused, so the rules are testable without threads, clocks or I/O.
+///
+/// Rules:
+/// - A scheduled check is `pending` (down) until its first result; a first
+///   failure keeps it down with that reason, `successThreshold` successes bring it up.
+/// - An up check goes down after `failureThreshold` consecutive failures; a
+///   down check comes up after `successThreshold` consecutive successes.
+/// - A check whose latest result is older than its `staleAfter` (three
+///   intervals plus the timeout) goes down at once with reason `stale`.
+/// - `simulated` checks follow their flag, with no thresholds or staleness.
+/// - The built-in `scheduler` heartbeat (liveness) goes stale like a check
+///   when the scheduler stops beating.
 struct MonitorState: Sendable {
+    /// The name of the built-in liveness check fed by the scheduler's heartbeat.
+    static let heartbeatCheckName = "scheduler"
+
+    struct Policy: Sendable {
+        var failureThreshold: Int
+        var successThreshold: Int
+        /// nil: never stale (simulated checks).
+        var staleAfter: Duration?
+        /// Present for simulated checks: their failure detail.
+        var simulatedDetail: String??
+    }
+
     private(set) var checks: [CheckSnapshot]
-    private(set) var simulatedDetails: [String: String?]
+    private var policies: [Policy]
+    private var lastResultUptime: [Duration]
     private(set) var maintenance = false
     private(set) var draining = false
     private(set) var startupComplete = false
     private(set) var generation: UInt64 = 0
 
-    init(checks configs: [CheckConfig], now: WallClockTimestamp) {
-        var details: [String: String?] = [:]
-        checks = configs.map { config in
+    init(checks configs: [CheckConfig], heartbeatTimeout: Duration? = nil, now: MonitorTime) {
+        var snapshots: [CheckSnapshot] = []
+        var policies: [Policy] = []
+        for config in configs {
             switch config.kind {
             case .simulated(let options):
-                details[config.name] = options.detail
                 // A simulated flag's state is known at once: no pending period.
-                return CheckSnapshot(
-                    name: config.name,
-                    kind: config.kind.name,
-                    probes: config.probes,
-                    critical: config.critical,
-                    isUp: !options.startFailing,
-                    reason: options.startFailing ? .simulated : nil,
-                    output: options.startFailing ? (options.detail ?? "simulated failure") : nil,
-                    lastSuccess: options.startFailing ? nil : now,
-                    consecutiveFailures: options.startFailing ? 1 : 0,
-                    consecutiveSuccesses: options.startFailing ? 0 : 1
-                )
+                snapshots.append(
+                    CheckSnapshot(
+                        name: config.name, kind: config.kind.name, probes: config.probes, critical: config.critical,
+                        isUp: !options.startFailing,
+                        reason: options.startFailing ? .simulated : nil,
+                        output: options.startFailing ? (options.detail ?? "simulated failure") : nil,
+                        lastSuccess: options.startFailing ? nil : now.wall,
+                        consecutiveFailures: options.startFailing ? 1 : 0,
+                        consecutiveSuccesses: options.startFailing ? 0 : 1
+                    ))
+                policies.append(Policy(failureThreshold: 1, successThreshold: 1, staleAfter: nil, simulatedDetail: .some(options.detail)))
+            default:
+                snapshots.append(
+                    CheckSnapshot(
+                        name: config.name, kind: config.kind.name, probes: config.probes, critical: config.critical,
+                        isUp: false, reason: .pending, output: "no result yet"
+                    ))
+                policies.append(
+                    Policy(
+                        failureThreshold: config.failureThreshold,
+                        successThreshold: config.successThreshold,
+                        staleAfter: config.interval * 3 + config.timeout,
+                        simulatedDetail: nil
+                    ))
             }
         }
-        simulatedDetails = details
+        if let heartbeatTimeout {
+            snapshots.append(
+                CheckSnapshot(
+                    name: Self.heartbeatCheckName, kind: "heartbeat", probes: [.liveness], critical: true,
+                    isUp: true, lastSuccess: now.wall, lastResult: now.wall, consecutiveSuccesses: 1
+                ))
+            policies.append(Policy(failureThreshold: 1, successThreshold: 1, staleAfter: heartbeatTimeout, simulatedDetail: nil))
+        }
+        checks = snapshots
+        self.policies = policies
+        lastResultUptime = Array(repeating: now.uptime, count: snapshots.count)
         updateStartup()
     }
 
     /// The state as an immutable snapshot.
     func snapshot() -> HealthSnapshot {
-        HealthSnapshot(
-            generation: generation,
-            checks: checks,
-            maintenance: maintenance,
-            draining: draining,
-            startupComplete: startupComplete
-        )
+        HealthSnapshot(generation: generation, checks: checks, maintenance: maintenance, draining: draining, startupComplete: startupComplete)
+    }
+
+    /// Applies one run's result to a scheduled check (unknown names are ignored:
+    /// a reload may have removed the check while its run was in flight).
+    mutating func record(_ name: String, outcome: Result<Void, CheckFailure>, duration: Duration, now: MonitorTime) -> [HealthEvent] {
+        guard let index = checks.firstIndex(where: { $0.name == name }), policies[index].simulatedDetail == nil else { return [] }
+        return mutate { state in state.apply(outcome, duration: duration, at: index, now: now) }
+    }
+
+    /// The scheduler is alive: its heartbeat check passes.
+    mutating func beat(now: MonitorTime) -> [HealthEvent] {
+        guard let index = checks.firstIndex(where: { $0.name == Self.heartbeatCheckName && $0.kind == "heartbeat" }) else { return [] }
+        return mutate { state in state.apply(.success(()), duration: .zero, at: index, now: now) }
+    }
+
+    /// Marks every check whose latest result is too old as stale (down).
+    mutating func sweep(now: MonitorTime) -> [HealthEvent] {
+        let staleIndices = checks.indices.filter { index in
+            guard let staleAfter = policies[index].staleAfter else { return false }
+            return now.uptime - lastResultUptime[index] > staleAfter && checks[index].reason != .stale
+        }
+        guard !staleIndices.isEmpty else { return [] }
+        let events = mutate { state in
+            for index in staleIndices {
+                let age = now.uptime - state.lastResultUptime[index]
+                state.checks[index].isUp = false
+                state.checks[index].reason = .stale
+                state.checks[index].output = "no result for \(Self.seconds(age)) (stale after \(Self.seconds(state.policies[index].staleAfter!)))"
+                state.checks[index].consecutiveSuccesses = 0
+            }
+        }
+        return staleIndices.map { .checkStale(checks[$0]) } + events
+    }
+
+    private mutating func apply(_ outcome: Result<Void, CheckFailure>, duration: Duration, at index: Int, now: MonitorTime) {
+        let policy = policies[index]
+        var check = checks[index]
+        check.lastDuration = duration
+        check.lastResult = now.wall
+        lastResultUptime[index] = now.uptime
+        switch outcome {
+        case .success:
+            check.consecutiveSuccesses += 1
+            check.consecutiveFailures = 0
+            check.lastSuccess = now.wall
+            if check.isUp || check.consecutiveSuccesses >= policy.successThreshold {
+                check.isUp = true
+                check.reason = nil
+                check.output = nil
+            }
+        case .failure(let failure):
+            check.consecutiveFailures += 1
+            check.consecutiveSuccesses = 0
+            check.reason = failure.reason
+            check.output = failure.message
+            if check.isUp, check.consecutiveFailures >= policy.failureThreshold {
+                check.isUp = false
+            }
+        }
+        checks[index] = check
     }
 
     /// Fails or recovers a simulated check. Takes effect at once: a simulated
@@ -52,7 +152,7 @@ struct MonitorState: Sendable {
         guard let index = checks.firstIndex(where: { $0.name == name }) else {
             throw CheckControlError.unknownCheck(name, known: checks.map(\.name))
         }
-        guard let detail = simulatedDetails[name] else {
+        guard let detail = policies[index].simulatedDetail else {
             throw CheckControlError.notControllable(name, kind: checks[index].kind)
         }
         return mutate { state in
@@ -71,6 +171,7 @@ struct MonitorState: Sendable {
                 check.consecutiveFailures = 0
                 check.consecutiveSuccesses += 1
             }
+            check.lastResult = now
             state.checks[index] = check
         }
     }
@@ -100,8 +201,13 @@ struct MonitorState: Sendable {
 
     private static func events(from before: MonitorState, to after: MonitorState) -> [HealthEvent] {
         var events: [HealthEvent] = []
-        for (old, new) in zip(before.checks, after.checks) where old.isUp != new.isUp {
-            events.append(new.isUp ? .checkUp(new) : .checkDown(new))
+        for (old, new) in zip(before.checks, after.checks) {
+            if old.isUp != new.isUp {
+                events.append(new.isUp ? .checkUp(new) : .checkDown(new))
+            } else if !new.isUp, old.reason == .pending, new.reason != .pending {
+                // Never up, and now we know why: that is the check going down.
+                events.append(.checkDown(new))
+            }
         }
         let beforeSnapshot = before.snapshot()
         let afterSnapshot = after.snapshot()
@@ -113,5 +219,9 @@ struct MonitorState: Sendable {
             }
         }
         return events
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        ConfigValueParsers.format(.seconds(duration.components.seconds))
     }
 }

@@ -1,12 +1,17 @@
-/// The bearer token that opens the admin routes to peers off loopback.
+/// A secret from the configuration (a bearer token, a database password).
 ///
-/// Its description never shows the secret, so it cannot leak through a log
-/// line or an error that prints the configuration.
-public struct AdminToken: Sendable, Equatable, CustomStringConvertible {
+/// Its description never shows the value, so it cannot leak through a log
+/// line, an error or a printed configuration; ``reveal()`` is explicit.
+public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     private let value: [UInt8]
 
     public init(_ value: String) {
         self.value = Array(value.utf8)
+    }
+
+    /// The secret itself, for the one place that must send it.
+    public func reveal() -> String {
+        String(decoding: value, as: UTF8.self)
     }
 
     /// Compares in time independent of where the first difference is.
@@ -21,4 +26,8 @@ public struct AdminToken: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "<redacted>" }
+    public var debugDescription: String { "<redacted>" }
 }
+
+/// The admin routes' bearer token.
+public typealias AdminToken = Secret

@@ -77,7 +77,7 @@ struct ConfigLoaderTests {
         ),
         (
             "unknown kind", "checks:\n  - {name: cache, kind: carrier-pigeon}\n", .unsupportedKind,
-            #"bad.yaml:2:25: checks[0] "cache": kind "carrier-pigeon" is not a supported check kind (supported: simulated)"#
+            #"bad.yaml:2:25: checks[0] "cache": kind "carrier-pigeon" is not a supported check kind (supported: simulated, tcp, http, postgres, redis, dns, disk, file)"#
         ),
         (
             "duplicate name", "checks:\n  - {name: db, kind: simulated}\n  - {name: db, kind: simulated}\n", .duplicateName,
@@ -156,6 +156,38 @@ struct ConfigLoaderTests {
             #"bad.yaml:1:15: log.format "xml" is not one of: auto, journald, json, logfmt"#
         ),
         (
+            "network check on liveness", "checks:\n  - {name: db, kind: postgres, url: \"postgres://app@127.0.0.1/app\", probes: [liveness, readiness]}\n", .invalidValue,
+            #"bad.yaml:2:77: checks[0] "db": probes a postgres check cannot be on the liveness probe: when the dependency blips, every pod would fail liveness and restart at once (a restart storm); put it on readiness"#
+        ),
+        (
+            "password in a postgres URL", "checks:\n  - {name: db, kind: postgres, url: \"postgres://app:hunter2@db/app\"}\n", .invalidValue,
+            #"bad.yaml:2:37: checks[0] "db": url must not carry a password (it would show wherever the URL does); use passwordFile or passwordEnv"#
+        ),
+        (
+            "userinfo in an http URL", "checks:\n  - {name: api, kind: http, url: \"https://bob:s3cret@api.internal/health\"}\n", .invalidValue,
+            #"bad.yaml:2:34: checks[0] "api": url must not carry user:password (it would show in logs); send credentials another way"#
+        ),
+        (
+            "bad status range", "checks:\n  - {name: api, kind: http, url: \"http://api/\", expectStatus: 399-200}\n", .invalidValue,
+            #"bad.yaml:2:63: checks[0] "api": expectStatus "399-200" is not a status or range (e.g. 200, 200-399)"#
+        ),
+        (
+            "address without port", "checks:\n  - {name: cache, kind: redis, address: localhost}\n", .invalidValue,
+            #"bad.yaml:2:41: checks[0] "cache": address "localhost" is not host:port (e.g. 127.0.0.1:6379)"#
+        ),
+        (
+            "unset password variable", "checks:\n  - {name: cache, kind: redis, address: \"127.0.0.1:6379\", passwordEnv: HE_TEST_UNSET_VARIABLE}\n", .missingKey,
+            #"bad.yaml:2:72: checks[0] "cache": passwordEnv names the environment variable "HE_TEST_UNSET_VARIABLE", which is not set"#
+        ),
+        (
+            "reserved name", "checks:\n  - {name: scheduler, kind: simulated}\n", .invalidValue,
+            #"bad.yaml:2:12: checks[0]: name "scheduler" is reserved for the built-in heartbeat check; choose another name"#
+        ),
+        (
+            "kind option of another kind", "checks:\n  - {name: up, kind: tcp, address: \"127.0.0.1:1\", url: \"http://x\"}\n", .unknownKey,
+            #"bad.yaml:2:51: checks[0] "up": unknown key "url"; known keys: name, kind, probes, interval, timeout, failureThreshold, successThreshold, critical, address"#
+        ),
+        (
             "duplicate YAML key", "listen: 127.0.0.1:1\nlisten: 127.0.0.1:2\n", .invalidYAML,
             #"bad.yaml:1:1: invalid YAML: duplicate key "listen" in a mapping"#
         ),
@@ -172,6 +204,35 @@ struct ConfigLoaderTests {
             #expect(error.code == testCase.code, "\(testCase.name)")
             #expect(error.description == testCase.message, "\(testCase.name)")
             #expect(!error.description.contains("\n"), "\(testCase.name): one line")
+        }
+    }
+
+    @Test("every check kind reads its options")
+    func kinds() throws {
+        let passwordFile = try TemporaryFile.write("pg-pass\n")
+        defer { TemporaryFile.remove(passwordFile) }
+        let yaml = """
+            checks:
+              - {name: db, kind: postgres, url: "postgres://app@127.0.0.1:15432/appdb", passwordFile: \(passwordFile)}
+              - {name: cache, kind: redis, address: "127.0.0.1:6379"}
+              - {name: api, kind: http, url: "https://api.internal/healthz", expectStatus: 200, bodyContains: ok, tlsVerify: false}
+              - {name: upstream, kind: tcp, address: "[::1]:9000"}
+              - {name: resolver, kind: dns, host: db.internal}
+              - {name: data, kind: disk, path: /var/lib/app, minFree: 1GiB, writable: true, probes: [liveness, readiness]}
+              - {name: job, kind: file, path: /var/run/job.done, maxAge: 1h}
+            """
+        let checks = try ConfigLoader.parse(yaml: yaml, source: "kinds.yaml").checks
+        #expect(checks.map(\.kind.name) == ["postgres", "redis", "http", "tcp", "dns", "disk", "file"])
+        #expect(checks[0].kind == .postgres(.init(host: "127.0.0.1", port: 15432, user: "app", database: "appdb", password: Secret("pg-pass"))))
+        #expect(checks[1].kind == .redis(.init(address: ListenAddress(host: "127.0.0.1", port: 6379))))
+        #expect(checks[2].kind == .http(.init(url: "https://api.internal/healthz", expectStatus: 200...200, bodyContains: "ok", tlsVerify: false)))
+        #expect(checks[3].kind == .tcp(address: ListenAddress(host: "::1", port: 9000)))
+        #expect(checks[4].kind == .dns(host: "db.internal"))
+        #expect(checks[5].kind == .disk(.init(path: "/var/lib/app", minFree: 1 << 30, writable: true)))
+        #expect(checks[6].kind == .file(.init(path: "/var/run/job.done", maxAge: .seconds(3600))))
+        #expect(!"\(checks)".contains("pg-pass"), "the password never prints")
+        if case .postgres(let options) = checks[0].kind {
+            #expect(options.redactedURL == "postgres://app@127.0.0.1:15432/appdb")
         }
     }
 

@@ -1,0 +1,194 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// Waits until something accepts TCP connections on the loopback port.
+func waitForPort(_ port: Int, up: Bool = true, seconds: Double = 15) async throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        let accepting = (try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.milliseconds(200)).connect(host: "127.0.0.1", port: port).get())
+            .map { channel in channel.close(promise: nil); return true } ?? false
+        if accepting == up { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    throw RealServerError(description: "port \(port) did not become \(up ? "reachable" : "closed") within \(seconds)s")
+}
+
+struct RealServerError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// A real `redis-server` (Debian's redis-server package) on a free loopback
+/// port, without persistence; stop and start it to simulate an outage.
+final class RealRedis: @unchecked Sendable {
+    // Touched only by the test that owns it, one step at a time.
+    let port: Int
+    let password: String?
+    private var process: Process?
+
+    init(password: String? = nil) async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-server") else {
+            throw RealServerError(description: "redis-server is not installed (Debian package redis-server; scripts/test installs it)")
+        }
+        self.port = try await FreePort.find()
+        self.password = password
+        try await start()
+    }
+
+    func start() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
+        var arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
+        if let password { arguments += ["--requirepass", password] }
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        try await waitForPort(port)
+    }
+
+    /// Kills the server abruptly (an outage). SIGKILL because children spawned
+    /// from a task thread inherit its blocked signal mask and would ignore SIGTERM.
+    func stop() async throws {
+        if let process { kill(process.processIdentifier, SIGKILL) }
+        process?.waitUntilExit()
+        process = nil
+        try await waitForPort(port, up: false)
+    }
+}
+
+/// A real PostgreSQL 15 (Debian's postgresql package): `initdb` as the
+/// postgres user (it refuses root) into a temporary folder, SCRAM password
+/// auth, listening on a free loopback port.
+final class RealPostgres: @unchecked Sendable {
+    // Touched only by the test that owns it, one step at a time.
+    static let password = "test-password-\(UInt32.random(in: 0...UInt32.max))"
+    let port: Int
+    let directory: URL
+    private var process: Process?
+
+    init() async throws {
+        let bin = try Self.binDirectory()
+        port = try await FreePort.find()
+        directory = URL(fileURLWithPath: "/tmp/he-pg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let passwordFile = directory.appendingPathComponent("pwfile")
+        try Self.password.write(to: passwordFile, atomically: true, encoding: .utf8)
+        try Self.run("/bin/chown", ["-R", "postgres:postgres", directory.path])
+        try Self.run("/usr/sbin/runuser", [
+            "-u", "postgres", "--", "\(bin)/initdb", "-D", directory.appendingPathComponent("data").path,
+            "-U", "postgres", "--auth=scram-sha-256", "--pwfile=\(passwordFile.path)", "-E", "UTF8",
+        ])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+        process.arguments = [
+            "-u", "postgres", "--", "\(bin)/postgres", "-D", directory.appendingPathComponent("data").path,
+            "-p", "\(port)", "-k", directory.path, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        try await waitForPort(port)
+    }
+
+    /// Runs SQL as the superuser through psql, returning its trimmed output.
+    func psql(_ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-tAc", sql]
+        process.environment = ["PGPASSWORD": Self.password, "PATH": "/usr/bin:/bin"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func stop() {
+        if let process, process.isRunning {
+            // postgres runs under runuser: signal the server itself (SIGINT = fast shutdown).
+            let pidFile = directory.appendingPathComponent("data/postmaster.pid")
+            if let text = try? String(contentsOf: pidFile, encoding: .utf8), let pid = Int32(text.split(separator: "\n").first ?? "") {
+                kill(pid, SIGKILL)  // SIGINT may be blocked: see RealRedis.stop(); the folder is deleted anyway
+            }
+            process.waitUntilExit()
+        }
+        process = nil
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private static func binDirectory() throws -> String {
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        guard let version = versions.sorted().last, FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/\(version)/bin/initdb") else {
+            throw RealServerError(description: "PostgreSQL is not installed (Debian package postgresql; scripts/test installs it)")
+        }
+        return "/usr/lib/postgresql/\(version)/bin"
+    }
+
+    private static func run(_ executable: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw RealServerError(description: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+        }
+    }
+}
+
+/// A loopback TCP listener that accepts connections and never answers: the
+/// hung dependency.
+final class SilentListener: Sendable {
+    let port: Int
+    private let channel: any Channel
+
+    init() async throws {
+        channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in channel.eventLoop.makeSucceededVoidFuture() }
+            .bind(host: "127.0.0.1", port: 0).get()
+        port = channel.localAddress!.port!
+    }
+
+    func close() async {
+        try? await channel.close()
+    }
+}
+
+/// A real HTTP server (Python's http.server) answering every GET with `status`.
+final class RealHTTPServer: @unchecked Sendable {
+    // Touched only by the test that owns it.
+    let port: Int
+    private let process = Process()
+
+    init(status: Int) async throws {
+        port = try await FreePort.find()
+        let script = """
+            import http.server
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    body = b'{"status":"broken"}'
+                    self.send_response(\(status)); self.send_header('Content-Length', str(len(body))); self.end_headers(); self.wfile.write(body)
+                def log_message(self, *args): pass
+            http.server.HTTPServer(('127.0.0.1', \(port)), H).serve_forever()
+            """
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await waitForPort(port)
+    }
+
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)  // SIGTERM may be blocked: see RealRedis.stop()
+        process.waitUntilExit()
+    }
+}

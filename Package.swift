@@ -69,6 +69,17 @@ let package = Package(
             dependencies: [],
             path: "Tests/TestSupport"
         ),
+        .executableTarget(
+            name: "EmbeddedProbesExample",
+            dependencies: [
+                "HealthExporter",
+                "Telemetry",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/EmbeddedProbes"
+        ),
         .testTarget(
             name: "TelemetryTests",
             dependencies: [

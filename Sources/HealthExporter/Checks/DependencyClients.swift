@@ -19,8 +19,8 @@ public final class DependencyClients: Service, Sendable {
         var postgres: [PostgresCheck] = []
         for config in configs {
             switch config.kind {
-            case .simulated:
-                continue
+            case .simulated, .custom:
+                continue  // simulated: flipped by the admin routes; custom: the embedding code supplies the check
             case .tcp(let address):
                 checks.append((config, TCPCheck(address: address, timeout: config.timeout)))
             case .redis(let options):

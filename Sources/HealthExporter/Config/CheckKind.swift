@@ -16,6 +16,9 @@ public enum CheckKind: Sendable, Equatable {
     case disk(DiskOptions)
     /// `path` exists, and optionally was modified within `maxAge`.
     case file(FileOptions)
+    /// A check defined in code (``ClosureHealthCheck`` or your own ``HealthCheck``);
+    /// library mode only, never from YAML.
+    case custom
 
     public struct SimulatedOptions: Sendable, Equatable {
         /// Shown as the failure's output, and as `/ready`'s `detail` (the seed's
@@ -108,6 +111,7 @@ public enum CheckKind: Sendable, Equatable {
         case .dns: return "dns"
         case .disk: return "disk"
         case .file: return "file"
+        case .custom: return "custom"
         }
     }
 
@@ -116,7 +120,7 @@ public enum CheckKind: Sendable, Equatable {
     public var isNetwork: Bool {
         switch self {
         case .tcp, .http, .postgres, .redis, .dns: return true
-        case .simulated, .disk, .file: return false
+        case .simulated, .disk, .file, .custom: return false
         }
     }
 

@@ -109,16 +109,7 @@ enum CheckConfigParser {
     /// A password from `passwordFile` (trailing newline trimmed) or `passwordEnv`; never from the YAML itself.
     private static func password(_ keys: ConfigMapping) throws(ConfigError) -> Secret? {
         if let file = keys["passwordFile"] {
-            let path = try file.nonEmptyString()
-            let text: String
-            do {
-                text = try TextFile.read(path: path)
-            } catch {
-                throw file.error(.unreadable, "\(JSONText.quoted(path)) cannot be read: \(error)")
-            }
-            var password = Substring(text)
-            while let last = password.last, last == "\n" || last == "\r" { password = password.dropLast() }
-            return Secret(String(password))
+            return try file.secretFromFile().secret
         }
         if let variable = keys["passwordEnv"] {
             let name = try variable.nonEmptyString()

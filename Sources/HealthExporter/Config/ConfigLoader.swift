@@ -95,20 +95,9 @@ public enum ConfigLoader {
         var admin = HealthExporterConfig.Admin()
         if let enabled = keys["enabled"] { admin.enabled = try enabled.bool() }
         if let tokenFile = keys["tokenFile"] {
-            let path = try tokenFile.nonEmptyString()
-            let text: String
-            do {
-                text = try TextFile.read(path: path)
-            } catch {
-                throw tokenFile.error(.unreadable, "\(JSONText.quoted(path)) cannot be read: \(error)")
-            }
-            var token = Substring(text)
-            while let last = token.last, last == "\n" || last == "\r" { token = token.dropLast() }
-            guard !token.isEmpty else {
-                throw tokenFile.error(.invalidValue, "\(JSONText.quoted(path)) is empty; put the bearer token in it")
-            }
+            let (path, token) = try tokenFile.secretFromFile()
             admin.tokenFile = path
-            admin.token = AdminToken(String(token))
+            admin.token = token
         }
         if admin.enabled && !listen.isLoopback && admin.token == nil {
             throw node.error(

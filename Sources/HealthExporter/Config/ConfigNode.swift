@@ -129,6 +129,24 @@ struct ConfigNode {
         return value
     }
 
+    /// The secret in the file this value names: read at load, trailing newline
+    /// trimmed, never empty. Errors name the path, never the content.
+    func secretFromFile() throws(ConfigError) -> (path: String, secret: Secret) {
+        let path = try nonEmptyString()
+        let text: String
+        do {
+            text = try TextFile.read(path: path)
+        } catch {
+            throw self.error(.unreadable, "\(JSONText.quoted(path)) cannot be read: \(error)")
+        }
+        var secret = Substring(text)
+        while let last = secret.last, last == "\n" || last == "\r" { secret = secret.dropLast() }
+        guard !secret.isEmpty else {
+            throw self.error(.invalidValue, "\(JSONText.quoted(path)) is empty; put the secret in it")
+        }
+        return (path, Secret(String(secret)))
+    }
+
     func positiveDuration() throws(ConfigError) -> Duration {
         let text = try string()
         guard let value = ConfigValueParsers.duration(text) else {

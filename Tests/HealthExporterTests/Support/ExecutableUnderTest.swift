@@ -26,6 +26,21 @@ enum ExecutableUnderTest {
         return candidate
     }
 
+    /// Runs any program to completion and returns its standard output.
+    static func output(of executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// Runs to completion (for commands that exit on their own).
     static func run(_ arguments: [String]) throws -> Outcome {
         let process = Process()

@@ -96,17 +96,10 @@ final class RealPostgres: @unchecked Sendable {
 
     /// Runs SQL as the superuser through psql, returning its trimmed output.
     func psql(_ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        process.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-tAc", sql]
-        process.environment = ["PGPASSWORD": Self.password, "PATH": "/usr/bin:/bin"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try ExecutableUnderTest.output(
+            of: "/usr/bin/psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-tAc", sql],
+            environment: ["PGPASSWORD": Self.password, "PATH": "/usr/bin:/bin"]
+        ).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func stop() {

@@ -28,10 +28,10 @@ enum CheckConfigParser {
             throw check.error(.missingKey, "is missing the required key \"kind\"")
         }
         let kindName = try kindNode.string()
-        guard let kindKeys = optionKeys[kindName] else {
+        guard let kindKeys = kindOptions.first(where: { $0.kind == kindName })?.keys else {
             throw kindNode.error(
                 .unsupportedKind,
-                "\(JSONText.quoted(kindName)) is not a supported check kind (supported: \(CheckKind.implementedKinds.joined(separator: ", ")))"
+                "\(JSONText.quoted(kindName)) is not a supported check kind (supported: \(kindOptions.map(\.kind).joined(separator: ", ")))"
             )
         }
         let keys = try check.mapping(allowedKeys: commonKeys + kindKeys)
@@ -52,16 +52,16 @@ enum CheckConfigParser {
         return config
     }
 
-    /// Option keys per implemented kind.
-    private static let optionKeys: [String: [String]] = [
-        "simulated": ["detail", "startFailing"],
-        "tcp": ["address"],
-        "http": ["url", "expectStatus", "bodyContains", "tlsVerify"],
-        "postgres": ["url", "passwordFile", "passwordEnv"],
-        "redis": ["address", "passwordFile", "passwordEnv"],
-        "dns": ["host"],
-        "disk": ["path", "minFree", "writable"],
-        "file": ["path", "maxAge"],
+    /// Every kind a configuration may name, in the order errors list them, with its option keys.
+    private static let kindOptions: [(kind: String, keys: [String])] = [
+        ("simulated", ["detail", "startFailing"]),
+        ("tcp", ["address"]),
+        ("http", ["url", "expectStatus", "bodyContains", "tlsVerify"]),
+        ("postgres", ["url", "passwordFile", "passwordEnv"]),
+        ("redis", ["address", "passwordFile", "passwordEnv"]),
+        ("dns", ["host"]),
+        ("disk", ["path", "minFree", "writable"]),
+        ("file", ["path", "maxAge"]),
     ]
 
     /// Names the service uses itself.
@@ -94,7 +94,7 @@ enum CheckConfigParser {
         case "postgres":
             return .postgres(try postgresOptions(keys))
         default:
-            preconditionFailure("optionKeys and kind(_:_:) disagree about \(name)")
+            preconditionFailure("kindOptions and kind(_:_:) disagree about \(name)")
         }
     }
 

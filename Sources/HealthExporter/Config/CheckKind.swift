@@ -123,7 +123,4 @@ public enum CheckKind: Sendable, Equatable {
         case .simulated, .disk, .file, .custom: return false
         }
     }
-
-    /// Every kind name this build implements, for error messages.
-    public static let implementedKinds = ["simulated", "tcp", "http", "postgres", "redis", "dns", "disk", "file"]
 }

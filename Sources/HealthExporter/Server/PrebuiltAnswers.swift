@@ -22,15 +22,6 @@ final class PrebuiltAnswers: Sendable {
             }
         }
 
-        /// The probe this route answers (the seed's `/health` and `/ready` count as liveness and readiness).
-        var probe: Probe {
-            switch self {
-            case .livez, .health: return .liveness
-            case .readyz, .ready: return .readiness
-            case .startupz: return .startup
-            }
-        }
-
         var path: String {
             switch self {
             case .livez: return "/livez"
@@ -46,6 +37,8 @@ final class PrebuiltAnswers: Sendable {
     private let getBytes: [ByteBuffer]
     private let headBytes: [ByteBuffer]
     private let statuses: [HTTPResponseStatus]
+    // Each route's probe, from the one rule in Probe(requestPath:), resolved here rather than per request.
+    private let probes: [Probe]
 
     init(snapshot: HealthSnapshot, router: ProbeRouter) {
         self.snapshot = snapshot
@@ -66,6 +59,10 @@ final class PrebuiltAnswers: Sendable {
         self.getBytes = get
         self.headBytes = head
         self.statuses = statuses
+        self.probes = Route.allCases.map { route in
+            guard let probe = Probe(requestPath: route.path) else { preconditionFailure("\(route.path) answers no probe") }
+            return probe
+        }
     }
 
     func bytes(for route: Route, head: Bool) -> ByteBuffer {
@@ -74,5 +71,10 @@ final class PrebuiltAnswers: Sendable {
 
     func status(for route: Route) -> HTTPResponseStatus {
         statuses[route.rawValue]
+    }
+
+    /// The probe a route answers (the seed's `/health` and `/ready` count as liveness and readiness).
+    func probe(for route: Route) -> Probe {
+        probes[route.rawValue]
     }
 }

@@ -129,7 +129,7 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             )
             context.write(wrapOutboundOut(answers.bytes(for: route, head: head)), promise: nil)
             needsFlush = true
-            recordProbe(route.probe, code: answers.status(for: route).code)
+            recordProbe(answers.probe(for: route), code: answers.status(for: route).code)
         case .prebuilt(let route, let head):
             // Quiescing began after the head: the pre-encoded bytes say keep-alive, so render afresh.
             routed(ProbeRequest(method: head ? .HEAD : .GET, path: route.path, peerIsLoopback: peerIsLoopback), connection: .close, head: head, context: context)

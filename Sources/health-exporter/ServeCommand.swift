@@ -29,13 +29,17 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
-        var settings = try HealthExporterConfig.fromCommandLine(path: config)
-        if let listen, let address = ListenAddress(parsing: listen) {
-            settings.listen = address
-        }
+    /// The command line's settings over the file's (also on every reload).
+    private func overriding(_ file: HealthExporterConfig) -> HealthExporterConfig {
+        var settings = file
+        if let listen, let address = ListenAddress(parsing: listen) { settings.listen = address }
         if let logFormat { settings.log.format = logFormat }
         if let logLevel { settings.log.level = logLevel }
+        return settings
+    }
+
+    func run() async throws {
+        let settings = overriding(try HealthExporterConfig.fromCommandLine(path: config))
 
         let format = settings.log.format
         let level = settings.log.level
@@ -53,6 +57,14 @@ struct ServeCommand: AsyncParsableCommand {
             )
         }
 
+        let inheritedListener: CInt?
+        do {
+            inheritedListener = try SocketActivation.inheritedListener()
+        } catch {
+            ConfigFailure.printError("socket activation: \(error)")
+            throw ExitCode.failure
+        }
+
         let registry = MetricsRegistry()
         let metrics: HealthMetrics
         do {
@@ -64,13 +76,38 @@ struct ServeCommand: AsyncParsableCommand {
         }
         metrics.recordConfigLoad(successful: true)
 
+        let clock = ContinuousClock()
         let monitor = HealthMonitor(checks: settings.checks, logger: logger, metrics: metrics, heartbeatTimeout: .seconds(5))
+        let lifecycle = SystemdLifecycle(
+            notifier: SystemdNotifier(), monitor: monitor, readyWhen: settings.notify.readyWhen, clock: clock, logger: logger)
         let clients = DependencyClients(configs: settings.checks, logger: logger)
-        let scheduler = CheckScheduler(checks: clients.checks, monitor: monitor, clock: ContinuousClock(), logger: logger)
-        let server = ProbeServer(configuration: .init(settings, metrics: metrics), monitor: monitor, logger: logger)
-        // Started in order, stopped in reverse: the server stops first, the clients last.
+        let scheduler = CheckScheduler(checks: clients.checks, monitor: monitor, clock: clock, logger: logger)
+        var serverConfiguration = ProbeServer.Configuration(settings, metrics: metrics)
+        serverConfiguration.inheritedListener = inheritedListener
+        let server = ProbeServer(configuration: serverConfiguration, monitor: monitor, logger: logger) { _ in
+            lifecycle.serverListening()
+        }
+        var load: ConfigReloader<ContinuousClock>.Load?
+        if let path = config {
+            let command = self
+            load = { () throws(ConfigError) -> HealthExporterConfig in
+                command.overriding(try ConfigLoader.load(path: path))
+            }
+        }
+        let reloader = ConfigReloader(
+            current: settings,
+            load: load,
+            clients: clients, scheduler: scheduler, metrics: metrics, lifecycle: lifecycle, logger: logger
+        )
+        let drain = ShutdownDrain(monitor: monitor, lifecycle: lifecycle, delay: settings.drain.delay, clock: clock, logger: logger)
+        // Started in order, stopped in reverse: the drain first (readiness off,
+        // still serving), then the server quiesces, and the systemd link last,
+        // so the watchdog beats until the end.
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: clients), .init(service: scheduler), .init(service: server)],
+            services: [
+                .init(service: lifecycle), .init(service: clients), .init(service: scheduler),
+                .init(service: server), .init(service: reloader), .init(service: drain),
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

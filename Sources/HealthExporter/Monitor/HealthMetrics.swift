@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Telemetry
 
 /// The metric families of the design's contract, with handles kept for the
@@ -33,7 +34,45 @@ public final class HealthMetrics: Sendable {
         let up: Gauge
     }
 
-    private let checks: [String: CheckSeries]
+    /// The per-check families, to create and remove series as checks come and go.
+    private struct CheckFamilies: Sendable {
+        let up: MetricFamily<Gauge>
+        let runs: MetricFamily<Counter>
+        let failures: MetricFamily<Counter>
+        let duration: MetricFamily<Histogram>
+        let lastSuccess: MetricFamily<Gauge>
+        let transitions: MetricFamily<Counter>
+
+        func makeSeries(_ name: String) throws(RegistryError) -> CheckSeries {
+            var runCounters: [Counter] = []
+            for result in RunResult.allCases {
+                runCounters.append(try runs.labels(name, result.rawValue))
+            }
+            return CheckSeries(
+                up: try up.labels(name),
+                runs: runCounters,
+                duration: try duration.labels(name),
+                lastSuccess: try lastSuccess.labels(name),
+                transitionsUp: try transitions.labels(name, "up"),
+                transitionsDown: try transitions.labels(name, "down")
+            )
+        }
+
+        func removeSeries(of names: Set<String>) {
+            // The check name is the first label of every per-check family.
+            let matches: ([String]) -> Bool = { names.contains($0[0]) }
+            up.removeSeries(where: matches)
+            runs.removeSeries(where: matches)
+            failures.removeSeries(where: matches)
+            duration.removeSeries(where: matches)
+            lastSuccess.removeSeries(where: matches)
+            transitions.removeSeries(where: matches)
+        }
+    }
+
+    // Guards the check series; changed only by a reload, read once per check run.
+    private let checks: NIOLockedValueBox<[String: CheckSeries]>
+    private let checkFamilies: CheckFamilies
     private let probes: [ProbeSeries]  // indexed like Probe.allCases
     private let failures: MetricFamily<Counter>
     private let probeRequests: MetricFamily<Counter>
@@ -68,22 +107,14 @@ public final class HealthMetrics: Sendable {
         reloadTimestamp = try registry.gauge(
             "health_exporter_config_last_reload_success_timestamp_seconds", help: "Unix time of the last successful configuration load.").labels()
 
+        let families = CheckFamilies(
+            up: up, runs: runs, failures: failures, duration: duration, lastSuccess: lastSuccess, transitions: transitions)
         var checks: [String: CheckSeries] = [:]
         for name in configs.map(\.name) + (heartbeat ? [MonitorState.heartbeatCheckName] : []) {
-            var runCounters: [Counter] = []
-            for result in RunResult.allCases {
-                runCounters.append(try runs.labels(name, result.rawValue))
-            }
-            checks[name] = CheckSeries(
-                up: try up.labels(name),
-                runs: runCounters,
-                duration: try duration.labels(name),
-                lastSuccess: try lastSuccess.labels(name),
-                transitionsUp: try transitions.labels(name, "up"),
-                transitionsDown: try transitions.labels(name, "down")
-            )
+            checks[name] = try families.makeSeries(name)
         }
-        self.checks = checks
+        self.checks = NIOLockedValueBox(checks)
+        self.checkFamilies = families
         var probes: [ProbeSeries] = []
         for probe in Probe.allCases {
             probes.append(
@@ -111,7 +142,7 @@ public final class HealthMetrics: Sendable {
 
     /// Counts one check run (the scheduler's report).
     public func recordRun(check: String, result: RunResult, reason: FailureReason?, duration: Duration) {
-        guard let series = checks[check] else { return }
+        guard let series = checks.withLockedValue({ $0[check] }) else { return }
         series.runs[RunResult.allCases.firstIndex(of: result)!].increment()
         series.duration.observe(duration)
         if let reason, result != .success {
@@ -121,6 +152,7 @@ public final class HealthMetrics: Sendable {
 
     /// Mirrors a published snapshot: check and probe up gauges, last successes.
     func apply(_ snapshot: HealthSnapshot) {
+        let checks = self.checks.withLockedValue { $0 }
         for check in snapshot.checks {
             guard let series = checks[check.name] else { continue }
             series.up.set(check.isUp)
@@ -135,12 +167,28 @@ public final class HealthMetrics: Sendable {
 
     /// Counts transitions.
     func apply(_ events: [HealthEvent]) {
+        let checks = self.checks.withLockedValue { $0 }
         for event in events {
             switch event {
             case .checkUp(let check): checks[check.name]?.transitionsUp.increment()
             case .checkDown(let check): checks[check.name]?.transitionsDown.increment()
             case .checkStale(let check): (try? failures.labels(check.name, FailureReason.stale.rawValue))?.increment()
             case .probeChanged, .maintenanceChanged: break
+            }
+        }
+    }
+
+    /// Follows a reload: series for new checks start at zero, series of
+    /// removed checks leave the exposition, kept checks keep their counts.
+    func reconfigure(checks configs: [CheckConfig]) {
+        checks.withLockedValue { checks in
+            let wanted = Set(configs.map(\.name) + checks.keys.filter { $0 == MonitorState.heartbeatCheckName })
+            let removed = Set(checks.keys).subtracting(wanted)
+            checkFamilies.removeSeries(of: removed)
+            for name in removed { checks[name] = nil }
+            for name in wanted where checks[name] == nil {
+                // Names are validated and the families are ours: creating a series cannot fail.
+                checks[name] = try? checkFamilies.makeSeries(name)
             }
         }
     }

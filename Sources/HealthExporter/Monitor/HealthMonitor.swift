@@ -125,6 +125,36 @@ public final class HealthMonitor: Sendable {
         mutate { $0.setMaintenance(on) }
     }
 
+    /// Starts the shutdown drain: readiness answers 503 with reason
+    /// `draining` from the next request on, for the rest of the process's life.
+    /// Liveness, startup and `/metrics` are untouched.
+    @discardableResult
+    public func startDraining() -> HealthSnapshot {
+        mutate { $0.startDraining() }
+    }
+
+    /// A test hook: ignores every later ``beat()``, so the built-in
+    /// `scheduler` check goes stale and liveness fails as if the scheduler
+    /// were wedged (the systemd watchdog, or a kubelet, then restarts the process).
+    /// - Returns: false when the monitor has no heartbeat check.
+    public func stopHeartbeat() -> Bool {
+        let stopped = state.withLockedValue { $0.state.stopHeartbeat() }
+        if stopped {
+            logger.warning("heartbeat stopped by admin request: liveness fails once it is stale, and the process will be restarted")
+        }
+        return stopped
+    }
+
+    /// Replaces the checks (a configuration reload). Unchanged checks keep
+    /// their state and thresholds' progress; new and changed ones start
+    /// `pending`; removed ones disappear from probes. Metrics follow.
+    @discardableResult
+    public func reconfigure(checks: [CheckConfig]) -> HealthSnapshot {
+        let now = self.now
+        metrics?.reconfigure(checks: checks)
+        return mutate { $0.reconfigure(checks, now: now) }
+    }
+
     /// Applies a change, publishes the new snapshot, and reports its events.
     ///
     /// Metrics are set under the lock so they can never show an older snapshot

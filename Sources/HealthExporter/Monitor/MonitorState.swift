@@ -13,6 +13,9 @@ import Telemetry
 /// - `simulated` checks follow their flag, with no thresholds or staleness.
 /// - The built-in `scheduler` heartbeat (liveness) goes stale like a check
 ///   when the scheduler stops beating.
+/// - Draining (shutdown) fails readiness for good; nothing turns it back off.
+/// - A reconfiguration keeps the state of every check whose configuration is
+///   unchanged; a new or changed check starts over as `pending`.
 struct MonitorState: Sendable {
     /// The name of the built-in liveness check fed by the scheduler's heartbeat.
     static let heartbeatCheckName = "scheduler"
@@ -27,10 +30,14 @@ struct MonitorState: Sendable {
     }
 
     private(set) var checks: [CheckSnapshot]
+    private var configs: [CheckConfig]
+    private let heartbeatTimeout: Duration?
     private var policies: [Policy]
     private var lastResultUptime: [Duration]
     private(set) var maintenance = false
     private(set) var draining = false
+    /// The test hook `POST /admin/heartbeat/stop` was used: beats are ignored.
+    private(set) var heartbeatStopped = false
     private(set) var startupComplete = false
     private(set) var generation: UInt64 = 0
 
@@ -76,6 +83,8 @@ struct MonitorState: Sendable {
             policies.append(Policy(failureThreshold: 1, successThreshold: 1, staleAfter: heartbeatTimeout, simulatedDetail: nil))
         }
         checks = snapshots
+        self.configs = configs
+        self.heartbeatTimeout = heartbeatTimeout
         self.policies = policies
         lastResultUptime = Array(repeating: now.uptime, count: snapshots.count)
         updateStartup()
@@ -95,7 +104,7 @@ struct MonitorState: Sendable {
 
     /// The scheduler is alive: its heartbeat check passes.
     mutating func beat(now: MonitorTime) -> [HealthEvent] {
-        guard let index = checks.firstIndex(where: { $0.name == Self.heartbeatCheckName && $0.kind == "heartbeat" }) else { return [] }
+        guard !heartbeatStopped, let index = checks.firstIndex(where: { $0.name == Self.heartbeatCheckName && $0.kind == "heartbeat" }) else { return [] }
         return mutate { state in state.apply(.success(()), duration: .zero, at: index, now: now) }
     }
 
@@ -184,6 +193,49 @@ struct MonitorState: Sendable {
         return events
     }
 
+    /// Starts the shutdown drain: readiness fails with reason `draining` from now on.
+    mutating func startDraining() -> [HealthEvent] {
+        guard !draining else { return [] }
+        return mutate { $0.draining = true }
+    }
+
+    /// Ignores every later beat, so the heartbeat check goes stale and
+    /// liveness fails as if the scheduler were wedged (a test hook for the
+    /// systemd watchdog and kubelet liveness restarts).
+    mutating func stopHeartbeat() -> Bool {
+        guard heartbeatTimeout != nil else { return false }
+        heartbeatStopped = true
+        return true
+    }
+
+    /// Replaces the check list with `newConfigs` (a reload). Checks whose
+    /// configuration is unchanged keep their state, counters and last result
+    /// time; new and changed checks start over; removed checks are dropped.
+    /// The heartbeat check, maintenance, draining and startup are kept.
+    mutating func reconfigure(_ newConfigs: [CheckConfig], now: MonitorTime) -> [HealthEvent] {
+        let fresh = MonitorState(checks: newConfigs, heartbeatTimeout: heartbeatTimeout, now: now)
+        let oldIndexByName = Dictionary(checks.indices.map { (checks[$0].name, $0) }, uniquingKeysWith: { first, _ in first })
+        return mutate { state in
+            var checks = fresh.checks
+            var policies = fresh.policies
+            var lastResultUptime = fresh.lastResultUptime
+            for index in checks.indices {
+                guard let old = oldIndexByName[checks[index].name] else { continue }
+                let unchanged = index < newConfigs.count
+                    ? old < state.configs.count && state.configs[old] == newConfigs[index]
+                    : checks[index].kind == "heartbeat"  // the built-in check survives every reload
+                guard unchanged else { continue }
+                checks[index] = state.checks[old]
+                policies[index] = state.policies[old]
+                lastResultUptime[index] = state.lastResultUptime[old]
+            }
+            state.checks = checks
+            state.configs = newConfigs
+            state.policies = policies
+            state.lastResultUptime = lastResultUptime
+        }
+    }
+
     /// Applies `change`, bumps the generation and reports what changed.
     private mutating func mutate(_ change: (inout MonitorState) -> Void) -> [HealthEvent] {
         let before = self
@@ -201,7 +253,10 @@ struct MonitorState: Sendable {
 
     private static func events(from before: MonitorState, to after: MonitorState) -> [HealthEvent] {
         var events: [HealthEvent] = []
-        for (old, new) in zip(before.checks, after.checks) {
+        // By name, not position: a reconfiguration may add, remove and reorder checks.
+        let beforeByName = Dictionary(before.checks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for new in after.checks {
+            guard let old = beforeByName[new.name] else { continue }
             if old.isUp != new.isUp {
                 events.append(new.isUp ? .checkUp(new) : .checkDown(new))
             } else if !new.isUp, old.reason == .pending, new.reason != .pending {

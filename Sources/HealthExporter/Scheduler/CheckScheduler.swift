@@ -13,10 +13,14 @@ import ServiceLifecycle
 ///   timeout fires, and cancelled.
 /// - A heartbeat loop beats every second; a staleness sweep runs on a NIO
 ///   timer, outside Swift's task pool, so a wedged pool still fails liveness.
+/// - ``reconfigure(checks:configs:)`` (a reload) stops the loops of removed
+///   and changed checks, waits for their in-flight runs, and starts the new
+///   ones; loops of unchanged checks run on undisturbed.
 ///
 /// Generic over `Clock` so tests drive time by hand.
 public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration == Duration {
-    private let checks: [(config: CheckConfig, check: any HealthCheck)]
+    private let initialChecks: [(config: CheckConfig, check: any HealthCheck)]
+    private let loops = CheckLoops()
     private let monitor: HealthMonitor
     private let clock: C
     private let jitter: @Sendable (Duration) -> Duration
@@ -40,7 +44,7 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
         sweepLoop: (any EventLoop)? = MultiThreadedEventLoopGroup.singleton.next(),
         logger: Logger
     ) {
-        self.checks = checks
+        self.initialChecks = checks
         self.monitor = monitor
         self.clock = clock
         self.jitter = jitter
@@ -61,15 +65,35 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
             monitor.sweep()
         }
         defer { sweeper?.cancel() }
-        logger.info("checks scheduled", metadata: ["checks": "\(checks.count)"])
-        await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                for (config, check) in self.checks {
-                    group.addTask { await self.loop(config, check) }
-                }
-                group.addTask { await self.heartbeat() }
-            }
+        for (config, check) in initialChecks {
+            await loops.start(config) { await self.loop(config, check) }
         }
+        logger.info("checks scheduled", metadata: ["checks": "\(initialChecks.count)"])
+        await cancelWhenGracefulShutdown {
+            await self.heartbeat()
+        }
+        await loops.close()
+    }
+
+    /// Switches to a new check list (a reload): stops the loops of checks that
+    /// were removed or whose runnable check changed and waits for their runs
+    /// to end, hands `configs` to the monitor, then starts the new loops.
+    /// A check whose configuration is equal to the running one keeps its loop
+    /// (and its check instance; `checks`' instance for it is not used).
+    /// - Parameters:
+    ///   - checks: The runnable checks of the new configuration.
+    ///   - configs: Every check of the new configuration, including those with
+    ///     no runnable check (simulated, custom).
+    public func reconfigure(checks: [(config: CheckConfig, check: any HealthCheck)], configs: [CheckConfig]) async {
+        let stopped = await loops.stop(keeping: checks.map(\.config))
+        monitor.reconfigure(checks: configs)
+        var started = 0
+        for (config, check) in checks {
+            guard await !loops.isRunning(config) else { continue }
+            await loops.start(config) { await self.loop(config, check) }
+            started += 1
+        }
+        logger.info("checks rescheduled", metadata: ["checks": "\(checks.count)", "stopped": "\(stopped)", "started": "\(started)"])
     }
 
     private func loop(_ config: CheckConfig, _ check: any HealthCheck) async {

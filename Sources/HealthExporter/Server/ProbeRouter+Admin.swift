@@ -2,7 +2,8 @@ import NIOHTTP1
 import Telemetry
 
 /// The state-changing routes: `/admin/checks/NAME/fail|recover`,
-/// `/admin/maintenance/on|off`, and access control for them.
+/// `/admin/maintenance/on|off`, the test hook `/admin/heartbeat/stop`, and
+/// access control for them.
 extension ProbeRouter {
     func adminAnswer(_ segments: [Substring], request: ProbeRequest) -> HTTPAnswer {
         switch (segments.count, segments.first) {
@@ -26,6 +27,13 @@ extension ProbeRouter {
             let on = segments[1] == "on"
             monitor.setMaintenance(on)
             return HTTPAnswer(status: .ok, contentType: HTTPAnswer.json, body: "{\"maintenance\":\(on)}")
+        case (2, "heartbeat") where segments[1] == "stop":
+            // A test hook for restarts: liveness fails as if the scheduler were wedged.
+            if let refusal = refuseAdmin(request) { return refusal }
+            guard monitor.stopHeartbeat() else {
+                return .detail(.conflict, "this monitor has no heartbeat check to stop")
+            }
+            return HTTPAnswer(status: .ok, contentType: HTTPAnswer.json, body: "{\"heartbeat\":\"stopped\"}")
         default:
             return .notFound
         }

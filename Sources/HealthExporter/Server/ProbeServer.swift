@@ -22,6 +22,9 @@ public final class ProbeServer: Service, Sendable {
         public var details: HealthExporterConfig.Expose.Details
         /// Counts probe requests and serves `/metrics`, when given.
         public var metrics: HealthMetrics?
+        /// An already listening socket to serve on instead of binding `listen`
+        /// (systemd socket activation, ``SocketActivation/inheritedListener()``).
+        public var inheritedListener: CInt?
 
         public init(
             listen: ListenAddress,
@@ -123,16 +126,23 @@ public final class ProbeServer: Service, Sendable {
             }
         let channel: any Channel
         do {
-            channel = try await bootstrap.bind(host: configuration.listen.host, port: configuration.listen.port).get()
+            if let inherited = configuration.inheritedListener {
+                channel = try await bootstrap.withBoundSocket(inherited).get()
+            } else {
+                channel = try await bootstrap.bind(host: configuration.listen.host, port: configuration.listen.port).get()
+            }
         } catch {
-            throw ProbeServerError(message: "cannot listen on \(configuration.listen): \(error)")
+            let source = configuration.inheritedListener.map { "the socket systemd passed (fd \($0))" } ?? "\(configuration.listen)"
+            throw ProbeServerError(message: "cannot listen on \(source): \(error)")
         }
 
         guard let address = channel.localAddress else {
             try? await channel.close()
             throw ProbeServerError(message: "the listening socket has no local address")
         }
-        logger.info("listening", metadata: ["address": "\(Self.describe(address))"])
+        logger.info(
+            "listening",
+            metadata: ["address": "\(Self.describe(address))", "socket": "\(configuration.inheritedListener == nil ? "bound" : "systemd")"])
         onListening(address)
 
         let shutdownRequested = NIOLockedValueBox(false)

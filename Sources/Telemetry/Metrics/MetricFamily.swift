@@ -52,6 +52,15 @@ public final class MetricFamily<Series: Sendable & AnyObject>: Sendable {
         }
     }
 
+    /// Removes every series whose label values (in label-name order) match
+    /// `predicate`, so they vanish from the exposition (e.g. a check removed
+    /// by a reload). A handle kept elsewhere still works but is no longer rendered.
+    public func removeSeries(where predicate: ([String]) -> Bool) {
+        entries.withLockedValue { entries in
+            entries.removeAll { predicate($0.labelValues) }
+        }
+    }
+
     /// Every series, sorted by label values.
     var sortedEntries: [Entry] {
         entries.withLockedValue { $0 }

@@ -1,0 +1,46 @@
+/// The running loop of each scheduled check, by name, so a reload can stop
+/// some and start others while the rest keep running.
+///
+/// Loops are tasks owned here, not children of one task group, because a
+/// task group cannot cancel one chosen child. ``CheckScheduler/run()`` still
+/// bounds their lifetime: ``close()`` cancels and awaits every one.
+actor CheckLoops {
+    private struct Loop {
+        let config: CheckConfig
+        let task: Task<Void, Never>
+    }
+
+    private var loops: [String: Loop] = [:]
+    private var closed = false
+
+    /// Starts `body` as the loop of `name`, unless the scheduler has stopped.
+    func start(_ config: CheckConfig, body: @escaping @Sendable () async -> Void) {
+        guard !closed else { return }
+        loops[config.name] = Loop(config: config, task: Task(operation: body))
+    }
+
+    /// Whether a loop runs for exactly this configuration.
+    func isRunning(_ config: CheckConfig) -> Bool {
+        loops[config.name]?.config == config
+    }
+
+    /// Cancels every loop whose configuration is not in `keep` and waits until they end.
+    /// - Returns: How many loops were stopped.
+    func stop(keeping keep: [CheckConfig]) async -> Int {
+        let kept = Dictionary(keep.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let doomed = loops.filter { name, loop in kept[name] != loop.config }
+        for name in doomed.keys { loops[name] = nil }
+        for loop in doomed.values { loop.task.cancel() }
+        for loop in doomed.values { await loop.task.value }
+        return doomed.count
+    }
+
+    /// Cancels every loop, waits until they end, and refuses new ones.
+    func close() async {
+        closed = true
+        let all = loops.values
+        loops = [:]
+        for loop in all { loop.task.cancel() }
+        for loop in all { await loop.task.value }
+    }
+}

@@ -49,7 +49,7 @@ struct CheckSchedulerTests {
 
     private func withScheduler(
         _ configs: [CheckConfig], _ checks: [any HealthCheck], clock: TestClock,
-        _ body: (HealthMonitor) async throws -> Void
+        _ body: (HealthMonitor, CheckScheduler<TestClock>) async throws -> Void
     ) async throws {
         let monitor = HealthMonitor(checks: configs, logger: Self.logger)
         let scheduler = CheckScheduler(
@@ -58,7 +58,7 @@ struct CheckSchedulerTests {
         let group = ServiceGroup(services: [scheduler], logger: Self.logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            try await body(monitor)
+            try await body(monitor, scheduler)
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
@@ -78,7 +78,7 @@ struct CheckSchedulerTests {
     func intervals() async throws {
         let clock = TestClock()
         let check = ScriptedCheck()
-        try await withScheduler([Self.config("a")], [check], clock: clock) { monitor in
+        try await withScheduler([Self.config("a")], [check], clock: clock) { monitor, _ in
             try await eventually("first result") { monitor.snapshot.check(named: "a")?.isUp == true }
             #expect(check.runs == 1)
             for expected in 2...4 {
@@ -98,7 +98,7 @@ struct CheckSchedulerTests {
         let clock = TestClock()
         let check = ScriptedCheck()
         check.set(.hang)
-        try await withScheduler([Self.config("slow", timeout: .seconds(2))], [check], clock: clock) { monitor in
+        try await withScheduler([Self.config("slow", timeout: .seconds(2))], [check], clock: clock) { monitor, _ in
             try await eventually("the run to start") { check.runs == 1 }
             try await clock.waitForSleepers(2)  // heartbeat and the run's timeout
             #expect(monitor.snapshot.check(named: "slow")?.reason == .pending)
@@ -120,7 +120,7 @@ struct CheckSchedulerTests {
         let check = ScriptedCheck()
         check.set(.hangIgnoringCancellation)
         defer { check.release() }
-        try await withScheduler([Self.config("stuck", interval: .seconds(1), timeout: .milliseconds(500))], [check], clock: clock) { monitor in
+        try await withScheduler([Self.config("stuck", interval: .seconds(1), timeout: .milliseconds(500))], [check], clock: clock) { monitor, _ in
             try await eventually("the run to start") { check.runs == 1 }
             try await clock.waitForSleepers(2)
             clock.advance(by: .milliseconds(500))
@@ -144,7 +144,7 @@ struct CheckSchedulerTests {
     func thresholdsAcrossRuns() async throws {
         let clock = TestClock()
         let check = ScriptedCheck()
-        try await withScheduler([Self.config("flaky", failureThreshold: 3)], [check], clock: clock) { monitor in
+        try await withScheduler([Self.config("flaky", failureThreshold: 3)], [check], clock: clock) { monitor, _ in
             try await eventually("first result") { monitor.snapshot.check(named: "flaky")?.isUp == true }
             check.set(.fail)
             for run in 1...3 {
@@ -154,6 +154,38 @@ struct CheckSchedulerTests {
                 #expect(monitor.snapshot.check(named: "flaky")?.isUp == (run < 3), "after \(run) failure(s)")
             }
             #expect(monitor.snapshot.check(named: "flaky")?.reason == .refused)
+        }
+    }
+
+    @Test("a reconfiguration stops removed and changed loops, starts new ones, and leaves unchanged loops running")
+    func reconfigure() async throws {
+        let clock = TestClock()
+        let kept = ScriptedCheck()
+        let removed = ScriptedCheck()
+        let changedOld = ScriptedCheck()
+        let changedNew = ScriptedCheck()
+        let added = ScriptedCheck()
+        let configs = [Self.config("kept"), Self.config("removed"), Self.config("changed")]
+        try await withScheduler(configs, [kept, removed, changedOld], clock: clock) { monitor, scheduler in
+            try await eventually("first round") { [kept, removed, changedOld].allSatisfy { $0.runs == 1 } }
+            try await clock.waitForSleepers(4)
+
+            let changed = Self.config("changed", interval: .seconds(20))
+            let newConfigs = [Self.config("kept"), changed, Self.config("added")]
+            await scheduler.reconfigure(
+                checks: [(newConfigs[0], ScriptedCheck()), (changed, changedNew), (newConfigs[2], added)], configs: newConfigs)
+            #expect(monitor.snapshot.checks.map(\.name) == ["kept", "changed", "added"])
+            try await eventually("new loops' first runs") { changedNew.runs == 1 && added.runs == 1 }
+            #expect(monitor.snapshot.check(named: "kept")?.consecutiveSuccesses == 1, "unchanged: its result survived")
+
+            try await clock.waitForSleepers(4)  // heartbeat, kept, changed, added
+            clock.advance(by: .seconds(10))
+            try await eventually("kept's second run, on its old schedule") { kept.runs == 2 }
+            try await eventually("added's second run") { added.runs == 2 }
+            try await Task.sleep(for: .milliseconds(20))
+            #expect(removed.runs == 1, "the removed loop stopped")
+            #expect(changedOld.runs == 1, "the changed check's old loop stopped")
+            #expect(changedNew.runs == 1, "the changed check runs on its new 20 s interval")
         }
     }
 }

@@ -184,4 +184,77 @@ struct MonitorStateTests {
         #expect(state.checks[0].isUp)
         #expect(state.sweep(now: time(10_000)).isEmpty, "simulated checks never go stale")
     }
+
+    @Test("draining fails readiness with reason draining for good; liveness and startup are untouched")
+    func draining() {
+        var state = MonitorState(checks: TestFixtures.seedChecks, now: time(0))
+        let events = state.startDraining()
+        #expect(events.contains { if case .probeChanged(let verdict) = $0 { verdict.probe == .readiness } else { false } })
+        let snapshot = state.snapshot()
+        #expect(snapshot.verdict(for: .readiness).reason == .draining)
+        #expect(snapshot.verdict(for: .liveness).status == .pass)
+        #expect(state.startDraining().isEmpty, "draining twice is no change")
+        _ = state.setMaintenance(false)
+        #expect(state.snapshot().verdict(for: .readiness).status == .fail)
+    }
+
+    @Test("after the heartbeat test hook, beats are ignored and liveness goes stale")
+    func stoppedHeartbeat() {
+        var state = MonitorState(checks: [Self.tcp], heartbeatTimeout: .seconds(5), now: time(0))
+        let stopped = state.stopHeartbeat()
+        #expect(stopped)
+        #expect(state.beat(now: time(4)).isEmpty)
+        _ = state.sweep(now: time(6))
+        #expect(state.snapshot().verdict(for: .liveness).status == .fail)
+        var noHeartbeat = MonitorState(checks: [Self.tcp], now: time(0))
+        let stoppedNothing = noHeartbeat.stopHeartbeat()
+        #expect(!stoppedNothing, "nothing to stop without a heartbeat check")
+    }
+
+    @Test("a reconfiguration keeps unchanged checks' state, restarts changed ones, drops removed ones")
+    func reconfigure() throws {
+        let kept = TestFixtures.simulated("database")
+        let changing = CheckConfig(name: "cache", kind: .tcp(address: ListenAddress(host: "127.0.0.1", port: 6379)), failureThreshold: 3)
+        let removed = TestFixtures.simulated("external-service")
+        var state = MonitorState(checks: [kept, changing, removed], heartbeatTimeout: .seconds(5), now: time(0))
+        _ = try state.setSimulated("database", failing: true, now: TestFixtures.pinnedTime)
+        _ = state.record("cache", outcome: .success(()), duration: .zero, now: time(1))
+        #expect(state.checks[1].isUp)
+        _ = state.stopHeartbeat()
+        let generation = state.generation
+
+        var changed = changing
+        changed.failureThreshold = 1
+        let added = TestFixtures.simulated("queue")
+        _ = state.reconfigure([added, changed, kept], now: time(2))
+
+        #expect(state.checks.map(\.name) == ["queue", "cache", "database", "scheduler"])
+        #expect(state.generation > generation)
+        let database = try #require(state.snapshot().check(named: "database"))
+        #expect(!database.isUp && database.reason == .simulated && database.consecutiveFailures == 1, "unchanged: state survives")
+        let cache = try #require(state.snapshot().check(named: "cache"))
+        #expect(!cache.isUp && cache.reason == .pending, "changed: starts over")
+        #expect(state.snapshot().check(named: "external-service") == nil)
+        #expect(state.snapshot().check(named: "queue")?.isUp == true)
+        // The new threshold applies: one failure is enough now.
+        _ = state.record("cache", outcome: .success(()), duration: .zero, now: time(3))
+        _ = state.record("cache", outcome: Self.refused, duration: .zero, now: time(4))
+        #expect(state.snapshot().check(named: "cache")?.isUp == false)
+        // The heartbeat check and its stopped hook survive too.
+        #expect(state.beat(now: time(5)).isEmpty)
+    }
+
+    @Test("a reconfiguration reports transitions by name, even when checks move")
+    func reconfigureEvents() throws {
+        var state = MonitorState(checks: TestFixtures.seedChecks, now: time(0))
+        _ = try state.setSimulated("database", failing: true, now: TestFixtures.pinnedTime)
+        let events = state.reconfigure([TestFixtures.seedChecks[1]], now: time(1))
+        // Only the failing check went away: readiness recovers, and no check changed state.
+        #expect(events.count == 1)
+        guard case .probeChanged(let verdict) = events.first else {
+            Issue.record("unexpected events \(events)")
+            return
+        }
+        #expect(verdict.probe == .readiness && verdict.status == .pass)
+    }
 }

@@ -45,6 +45,6 @@ struct PrometheusScrapeTests {
         #expect(try await prometheus.query(#"health_check_up{check="database"}"#).first?.value == 0)
         #expect(try await prometheus.query(#"health_probe_requests_total{probe="readyz",code="200"}"#).first?.value ?? 0 >= 3)
         #expect(try await prometheus.query("scrape_samples_scraped").first?.value ?? 0 > 100)
-        #expect(exporter.stop() == 0)
+        #expect(exporter.stopSkippingDrain() == 0)
     }
 }

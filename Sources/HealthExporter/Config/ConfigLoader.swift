@@ -46,7 +46,7 @@ public enum ConfigLoader {
         }
         if let drain = top["drain"] {
             let keys = try drain.mapping(allowedKeys: ["delay", "timeout"])
-            if let delay = keys["delay"] { config.drain.delay = try delay.positiveDuration() }
+            if let delay = keys["delay"] { config.drain.delay = try delay.positiveDuration(allowingZero: true) }
             if let timeout = keys["timeout"] { config.drain.timeout = try timeout.positiveDuration() }
             guard config.drain.delay <= config.drain.timeout else {
                 throw drain.error(

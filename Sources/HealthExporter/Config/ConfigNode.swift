@@ -147,14 +147,14 @@ struct ConfigNode {
         return (path, Secret(String(secret)))
     }
 
-    func positiveDuration() throws(ConfigError) -> Duration {
+    func positiveDuration(allowingZero: Bool = false) throws(ConfigError) -> Duration {
         let text = try string()
         guard let value = ConfigValueParsers.duration(text) else {
             let hint = Int(text.trimmingSpaces()).map { " (write it with a unit, e.g. \($0)s)" } ?? " (use e.g. 500ms, 2s, 1m)"
             throw error(.invalidValue, "\(JSONText.quoted(text)) is not a duration\(hint)")
         }
-        guard value > .zero else {
-            throw error(.invalidValue, "\(JSONText.quoted(text)) must be a positive duration")
+        guard value > .zero || (allowingZero && value == .zero) else {
+            throw error(.invalidValue, "\(JSONText.quoted(text)) must be a \(allowingZero ? "non-negative" : "positive") duration")
         }
         return value
     }

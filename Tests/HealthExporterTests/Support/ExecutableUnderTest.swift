@@ -69,9 +69,15 @@ enum ExecutableUnderTest {
         private var buffered = Data()
         private(set) var logLines: [String] = []
 
-        init(_ arguments: [String]) throws {
-            process.executableURL = try ExecutableUnderTest.url()
+        /// Starts `health-exporter` with `arguments` or, with `launcher`, runs
+        /// `launcher` with `arguments` (which then name the binary, e.g. for
+        /// `systemd-socket-activate`). `environment` entries are added to ours.
+        init(_ arguments: [String], launcher: String? = nil, environment: [String: String] = [:]) throws {
+            process.executableURL = try launcher.map { URL(fileURLWithPath: $0) } ?? ExecutableUnderTest.url()
             process.arguments = arguments
+            if !environment.isEmpty {
+                process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            }
             process.standardError = errorPipe
             process.standardOutput = FileHandle.nullDevice
             try process.run()
@@ -89,6 +95,27 @@ enum ExecutableUnderTest {
                     buffered = Data(buffered[buffered.index(after: newline)...])
                 }
             }
+        }
+
+        /// Sends `signal` without waiting.
+        func signal(_ signal: Int32) {
+            kill(process.processIdentifier, signal)
+        }
+
+        /// The port of the "listening" log line (JSON log format).
+        func listeningPort() -> Int? {
+            guard let line = waitForLine(containing: "\"msg\":\"listening\""),
+                let range = line.range(of: #""address":"127.0.0.1:"#)
+            else { return nil }
+            return Int(line[range.upperBound...].prefix { $0.isNumber })
+        }
+
+        /// SIGTERM, and once the drain has begun, a second one to end its delay;
+        /// then waits for the exit status.
+        func stopSkippingDrain() -> Int32 {
+            signal(SIGTERM)
+            _ = waitForLine(containing: "draining")
+            return stop()
         }
 
         /// Sends `signal` and waits for the exit status.

@@ -22,3 +22,14 @@ enum TemporaryFile {
         unlink(path)
     }
 }
+
+extension TemporaryFile {
+    /// Replaces the contents of `path` (a reload test's edit of its config file).
+    static func overwrite(_ path: String, with text: String) throws {
+        let descriptor = open(path, O_WRONLY | O_TRUNC)
+        guard descriptor >= 0 else { throw WriteError() }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        guard bytes.withUnsafeBytes({ Glibc.write(descriptor, $0.baseAddress, $0.count) }) == bytes.count else { throw WriteError() }
+    }
+}

@@ -33,8 +33,8 @@ public final class ShutdownDrain<C: Clock>: Service, Sendable where C.Duration =
         guard (try? await gracefulShutdown()) != nil else { return }
         // Trapped before the "draining" entry, so a signal sent after seeing it always counts.
         let hurry = await UnixSignalsSequence(trapping: .sigterm, .sigint)
-        lifecycle?.stopping()
         monitor.startDraining()
+        lifecycle?.stopping()
         logger.notice(
             "draining: readiness fails, still serving until the delay ends (signal again to end it now)",
             metadata: [HealthLogEvent.metadataKey: "\(HealthLogEvent.draining.rawValue)", "delay": "\(ConfigValueParsers.format(delay))"]

@@ -49,8 +49,13 @@ struct ShutdownDrainTests {
             }
             #expect(ready.status == 503)
             #expect(ready.body.contains(#""reason":"draining""#), "\(ready.body)")
-            #expect(notifier.messages(setting: "STOPPING").count == 1)
-            #expect(notifier.messages.last?["STATUS"] == "draining: readiness off, finishing in-flight requests")
+            for _ in 0..<100 where notifier.messages(setting: "STOPPING").isEmpty {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            // Readiness is off before systemd hears STOPPING=1.
+            #expect(notifier.messages.suffix(2).map(\.description) == [
+                "STATUS=draining: readiness off, finishing in-flight requests", "STOPPING=1",
+            ])
 
             // Still serving, on this connection and on new ones, until the delay ends.
             #expect(try await client.request("GET", "/livez").status == 200)

@@ -99,7 +99,8 @@ public final class ProbeServer: Service, Sendable {
                     try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
                 }
             }
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // TCP level: at the socket level this number is SO_DEBUG, which fails without CAP_NET_ADMIN.
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 let admitted = openConnections.withLockedValue { count in

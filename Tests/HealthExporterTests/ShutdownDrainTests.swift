@@ -27,7 +27,8 @@ struct ShutdownDrainTests {
             portContinuation.yield(address.port ?? 0)
             portContinuation.finish()
         }
-        let delay = Duration.milliseconds(800)
+        // Long enough that the checks below fit inside it on a loaded machine.
+        let delay = Duration.seconds(3)
         let drain = ShutdownDrain(monitor: monitor, lifecycle: lifecycle, delay: delay, clock: clock, logger: Self.logger)
         let group = ServiceGroup(services: [lifecycle, server, drain], logger: Self.logger)
 

@@ -1,5 +1,11 @@
 import CSystemd
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// The listening socket systemd passed (`LISTEN_FDS`, a `.socket` unit), so
 /// the port is open before the process starts and stays open across restarts.
 public enum SocketActivation {

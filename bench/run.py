@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark of health-exporter against nginx and the Go peer.
+
+Run through bench/run, which builds the release binary and starts the
+reference servers first. Every figure is measured in this run, on this
+machine, and reported with its ratio to the references: the machine is
+shared and noisy, so absolute numbers drift and ratios much less.
+"""
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+BINARY = os.environ.get("HEALTH_EXPORTER", ".build-release/release/health-exporter")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+PEERS = os.environ.get("PEERS_DIR", "/tmp/health-exporter-peers")
+NGINX, GO2, GO200 = 18000, 18002, 18003
+OURS2, OURS200, OURS_HUNG, OURS_IDLE, GO_IDLE, HUNG_TARGET = 18102, 18103, 18104, 18105, 18005, 18199
+STARTUP_PORT, GO_STARTUP_PORT = 18120, 18121
+
+
+def log(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+def config(path, port, checks):
+    with open(path, "w") as f:
+        f.write(f"listen: 127.0.0.1:{port}\ndrain: {{delay: 0s, timeout: 5s}}\nchecks:\n")
+        for line in checks:
+            f.write(f"  - {line}\n")
+
+
+def get_status(port, path="/livez"):
+    with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        head = s.recv(64).decode(errors="replace")
+    return int(head.split(" ")[1])
+
+
+def wait_up(port, seconds=10):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if get_status(port) == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise SystemExit(f"bench: nothing answered 200 on 127.0.0.1:{port}/livez")
+
+
+def wrk(port, path, connections=32):
+    """requests/s, p50 ms, p99 ms from wrk -t1 (one load thread: the server gets the other core)."""
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{SECONDS}s", "--latency", f"http://127.0.0.1:{port}{path}"],
+        check=True, capture_output=True, text=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def percentile(p):
+        value, unit = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    if re.search(r"Non-2xx or 3xx responses", out):
+        raise SystemExit(f"bench: {port}{path} answered errors under load:\n{out}")
+    return rate, percentile(50), percentile(99)
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+
+
+def cpu_ticks(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def pid_of_port(port):
+    out = subprocess.run(["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True).stdout
+    return int(re.search(r"pid=(\d+)", out).group(1))
+
+
+def startup_ms(command, port, runs=10):
+    """exec to the first 200 on /livez, polled every 0.5 ms."""
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while True:
+            try:
+                if get_status(port) == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None:
+                raise SystemExit(f"bench: {command[0]} exited during start-up")
+            time.sleep(0.0005)
+        samples.append((time.perf_counter() - start) * 1000)
+        process.kill()
+        process.wait()
+    return statistics.median(samples), min(samples), max(samples)
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="bench-run-")
+    processes = []
+
+    def start(args):
+        p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.append(p)
+        return p
+
+    hung = socket.socket()
+    hung.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    hung.bind(("127.0.0.1", HUNG_TARGET))
+    hung.listen(1024)  # accepted by the kernel, never answered: a hung dependency
+    try:
+        simulated2 = ["{name: dep0, kind: simulated}", "{name: dep1, kind: simulated}"]
+        config(f"{work}/two.yaml", OURS2, simulated2)
+        config(f"{work}/200.yaml", OURS200, [f"{{name: dep{i}, kind: simulated}}" for i in range(200)])
+        config(f"{work}/hung.yaml", OURS_HUNG, simulated2 + [
+            f"{{name: upstream, kind: http, url: 'http://127.0.0.1:{HUNG_TARGET}/', interval: 1s, timeout: 2s, critical: false}}"])
+        config(f"{work}/idle.yaml", OURS_IDLE, [f"{{name: disk{i}, kind: disk, path: /, interval: 1s}}" for i in range(50)])
+        ours = {}
+        for name, port in (("two", OURS2), ("200", OURS200), ("hung", OURS_HUNG), ("idle", OURS_IDLE)):
+            ours[name] = start([BINARY, "--config", f"{work}/{name}.yaml", "--log-level", "error"])
+            wait_up(port)
+        go_idle = start([f"{PEERS}/go-peer", "-addr", f"127.0.0.1:{GO_IDLE}", "-deps", "50"])
+        wait_up(GO_IDLE)
+        go2_pid = pid_of_port(GO2)
+
+        rows = []  # (case, server, rate, p50, p99)
+        cases = [
+            ("/livez, 32 conns", [("nginx", NGINX, "/livez"), ("go", GO2, "/livez"), ("health-exporter", OURS2, "/livez")]),
+            ("/readyz, 32 conns", [("nginx", NGINX, "/readyz"), ("go", GO2, "/readyz"), ("health-exporter", OURS2, "/readyz")]),
+            ("/readyz?verbose", [("go", GO2, "/readyz?verbose"), ("health-exporter", OURS2, "/readyz?verbose")]),
+            ("/metrics, 2 checks", [("go", GO2, "/metrics"), ("health-exporter", OURS2, "/metrics")]),
+            ("/metrics, 200 checks", [("go", GO200, "/metrics"), ("health-exporter", OURS200, "/metrics")]),
+            ("/readyz, dependency hung", [("health-exporter healthy", OURS2, "/readyz"), ("health-exporter hung", OURS_HUNG, "/readyz")]),
+        ]
+        for case, servers in cases:
+            results = {name: [] for name, _, _ in servers}
+            for round_ in range(ROUNDS):
+                # Alternate the order, so drift in the machine's load hits every server.
+                order = servers if round_ % 2 == 0 else list(reversed(servers))
+                for name, port, path in order:
+                    connections = 4 if path == "/metrics" else 32
+                    log(f"bench: {case}: {name} round {round_ + 1}/{ROUNDS}")
+                    results[name].append(wrk(port, path, connections))
+            for name, _, _ in servers:
+                samples = results[name]
+                rows.append((case, name, statistics.mean(s[0] for s in samples),
+                             statistics.mean(s[1] for s in samples), statistics.mean(s[2] for s in samples)))
+        rss = {"go": rss_kb(go2_pid), "health-exporter": rss_kb(ours["two"].pid)}
+
+        log("bench: idle CPU, 50 checks at 1 s")
+        time.sleep(3)
+        idle_pids = {"go": go_idle.pid, "health-exporter": ours["idle"].pid}
+        before = {k: cpu_ticks(p) for k, p in idle_pids.items()}
+        time.sleep(10)
+        hz = os.sysconf("SC_CLK_TCK")
+        idle_cpu = {k: (cpu_ticks(p) - before[k]) * 1000 / hz / 10 for k, p in idle_pids.items()}  # CPU ms per s
+
+        log("bench: start-up, 10 runs each")
+        config(f"{work}/startup.yaml", STARTUP_PORT, simulated2)
+        startup = {
+            "health-exporter": startup_ms([BINARY, "--config", f"{work}/startup.yaml", "--log-level", "error"], STARTUP_PORT),
+            "go": startup_ms([f"{PEERS}/go-peer", "-addr", f"127.0.0.1:{GO_STARTUP_PORT}", "-deps", "2"], GO_STARTUP_PORT),
+        }
+    finally:
+        for p in processes:
+            p.kill()
+            p.wait()
+        hung.close()
+
+    report(rows, rss, idle_cpu, startup)
+
+
+def report(rows, rss, idle_cpu, startup):
+    by = {(case, name): (rate, p50, p99) for case, name, rate, p50, p99 in rows}
+    lines = ["| case | server | requests/s | p50 ms | p99 ms | vs go (req/s) | vs nginx (req/s) |", "|---|---|---:|---:|---:|---:|---:|"]
+    for case, name, rate, p50, p99 in rows:
+        go = by.get((case, "go"))
+        nginx = by.get((case, "nginx"))
+        vs_go = f"{rate / go[0]:.2f}x" if go and name != "go" else ""
+        vs_nginx = f"{rate / nginx[0]:.2f}x" if nginx and name != "nginx" else ""
+        lines.append(f"| {case} | {name} | {rate:,.0f} | {p50:.3f} | {p99:.3f} | {vs_go} | {vs_nginx} |")
+    lines += ["", "| measure | go | health-exporter | ratio |", "|---|---:|---:|---:|"]
+    lines.append(f"| RSS after the load (kB) | {rss['go']:,} | {rss['health-exporter']:,} | {rss['health-exporter'] / rss['go']:.2f}x |")
+    lines.append(f"| idle CPU, 50 checks at 1 s (CPU ms per s) | {idle_cpu['go']:.2f} | {idle_cpu['health-exporter']:.2f} | "
+                 + (f"{idle_cpu['health-exporter'] / idle_cpu['go']:.2f}x |" if idle_cpu["go"] else "n/a |"))
+    go_s, he_s = startup["go"], startup["health-exporter"]
+    lines.append(f"| exec to first 200 on /livez, median of 10 (ms) | {go_s[0]:.1f} ({go_s[1]:.1f}-{go_s[2]:.1f}) | "
+                 f"{he_s[0]:.1f} ({he_s[1]:.1f}-{he_s[2]:.1f}) | {he_s[0] / go_s[0]:.2f}x |")
+
+    targets = []
+
+    def target(what, ok, detail):
+        targets.append(f"- [{'x' if ok else ' '}] {what}: {detail}")
+    for case in ("/livez, 32 conns", "/readyz, 32 conns"):
+        he, go, nginx = by[(case, "health-exporter")], by[(case, "go")], by[(case, "nginx")]
+        target(f"{case.split(',')[0]} >= 1.2x go", he[0] >= 1.2 * go[0], f"{he[0] / go[0]:.2f}x")
+        target(f"{case.split(',')[0]} >= 0.7x nginx", he[0] >= 0.7 * nginx[0], f"{he[0] / nginx[0]:.2f}x")
+        target(f"{case.split(',')[0]} p99 <= go's", he[2] <= go[2], f"{he[2]:.3f} ms vs {go[2]:.3f} ms")
+    m = by[("/metrics, 200 checks", "health-exporter")][0] / by[("/metrics, 200 checks", "go")][0]
+    target("/metrics with 200 checks >= 2x go", m >= 2, f"{m:.2f}x")
+    target("RSS after load <= go's", rss["health-exporter"] <= rss["go"], f"{rss['health-exporter']:,} kB vs {rss['go']:,} kB")
+    hung, healthy = by[("/readyz, dependency hung", "health-exporter hung")], by[("/readyz, dependency hung", "health-exporter healthy")]
+    target("/readyz p99 with a hung dependency <= 1.5x healthy", hung[2] <= 1.5 * healthy[2], f"{hung[2] / healthy[2]:.2f}x")
+
+    cpu = open("/proc/cpuinfo").read()
+    model = re.search(r"model name\s*:\s*(.*)", cpu)
+    machine = f"{os.cpu_count()} cores ({model.group(1) if model else platform.machine()}), {platform.system()} {platform.release()}"
+    text = "\n".join([
+        "# bench/run results",
+        "",
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {machine}.",
+        f"`wrk -t1`, {SECONDS} s per run, {ROUNDS} alternating rounds per server (means); 32 connections for probes, 4 for /metrics.",
+        "References: nginx `return 200` (18000), Go net/http + client_golang peer (18002 with 2 checks, 18003 with 200, one with 50 for idle CPU).",
+        "",
+        *lines,
+        "",
+        "Targets:",
+        *targets,
+        "",
+    ])
+    print(text)
+    with open("bench/RESULTS.md", "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()

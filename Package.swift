@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "HealthExporter",
                 "Telemetry",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

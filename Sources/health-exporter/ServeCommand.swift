@@ -1,6 +1,7 @@
 import ArgumentParser
 import HealthExporter
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Telemetry
 import UnixSignals
@@ -40,6 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = overriding(try HealthExporterConfig.fromCommandLine(path: config))
+        // Before anything touches NIO's shared group: it is created once, with this many loops.
+        NIOSingletons.groupLoopCountSuggestion = settings.limits.ioThreads
 
         let format = settings.log.format
         let level = settings.log.level

@@ -69,4 +69,21 @@ struct HealthSnapshotTests {
         #expect(s.verdict(for: .readiness, check: "l") == nil)
         #expect(s.verdict(for: .readiness, check: "nope") == nil)
     }
+
+    @Test("answers are re-encoded when status, reason or output change, not when only times and counters move")
+    func sameAnswers() throws {
+        let tcp = CheckConfig(name: "db", kind: .tcp(address: ListenAddress(host: "127.0.0.1", port: 5432)), failureThreshold: 1)
+        let monitor = TestFixtures.monitor([tcp])
+        monitor.record(check: "db", outcome: .success(()), duration: .milliseconds(1))
+        let first = monitor.snapshot
+        monitor.record(check: "db", outcome: .success(()), duration: .milliseconds(2))
+        let second = monitor.snapshot
+        #expect(second.generation > first.generation)
+        #expect(second.hasSameAnswers(as: first), "only duration and counters moved")
+        monitor.record(check: "db", outcome: .failure(CheckFailure(.refused, "refused")), duration: .zero)
+        let failed = monitor.snapshot
+        #expect(!failed.hasSameAnswers(as: second))
+        monitor.record(check: "db", outcome: .failure(CheckFailure(.timeout, "no answer")), duration: .zero)
+        #expect(!monitor.snapshot.hasSameAnswers(as: failed), "a new reason changes the /ready detail")
+    }
 }

@@ -81,12 +81,13 @@ public enum ConfigLoader {
     }
 
     private static func parseLimits(_ node: ConfigNode) throws(ConfigError) -> HealthExporterConfig.Limits {
-        let keys = try node.mapping(allowedKeys: ["maxConnections", "idleTimeout", "maxHeaderBytes", "maxBodyBytes"])
+        let keys = try node.mapping(allowedKeys: ["maxConnections", "idleTimeout", "maxHeaderBytes", "maxBodyBytes", "ioThreads"])
         var limits = HealthExporterConfig.Limits()
         if let value = keys["maxConnections"] { limits.maxConnections = try value.integer(atLeast: 1) }
         if let value = keys["idleTimeout"] { limits.idleTimeout = try value.positiveDuration() }
         if let value = keys["maxHeaderBytes"] { limits.maxHeaderBytes = Int(try value.byteSize(atLeast: 256)) }
         if let value = keys["maxBodyBytes"] { limits.maxBodyBytes = Int(try value.byteSize(atLeast: 0)) }
+        if let value = keys["ioThreads"] { limits.ioThreads = try value.integer(atLeast: 1) }
         return limits
     }
 

@@ -124,17 +124,25 @@ public struct HealthExporterConfig: Sendable, Equatable {
         public var maxHeaderBytes: Int
         /// Request bodies beyond this get 413.
         public var maxBodyBytes: Int
+        /// Event-loop threads for the probe server and the dependency clients.
+        /// One by default: answers come from memory, one loop serves ~100k
+        /// requests/s, and a sidecar should leave the other cores to its
+        /// application (more loops on two cores measured slower: they fight
+        /// the load for the CPU). Applied at start; a reload needs a restart.
+        public var ioThreads: Int
 
         public init(
             maxConnections: Int = 1024,
             idleTimeout: Duration = .seconds(60),
             maxHeaderBytes: Int = 8 * 1024,
-            maxBodyBytes: Int = 64 * 1024
+            maxBodyBytes: Int = 64 * 1024,
+            ioThreads: Int = 1
         ) {
             self.maxConnections = maxConnections
             self.idleTimeout = idleTimeout
             self.maxHeaderBytes = maxHeaderBytes
             self.maxBodyBytes = maxBodyBytes
+            self.ioThreads = ioThreads
         }
     }
 }

@@ -16,6 +16,7 @@ struct ReadinessNotifications: Sendable {
     private var lastStatus: String?
     private var reloadNote: String?
     private var lastGeneration: UInt64?
+    private var lastObserved: HealthSnapshot?
 
     init(readyWhen: HealthExporterConfig.Notify.ReadyWhen) {
         self.readyWhen = readyWhen
@@ -31,6 +32,9 @@ struct ReadinessNotifications: Sendable {
     mutating func observe(_ snapshot: HealthSnapshot) -> NotifyMessage? {
         if let lastGeneration, snapshot.generation < lastGeneration { return nil }
         lastGeneration = snapshot.generation
+        // Most snapshots only move times and counters: nothing to say.
+        if let lastObserved, lastObserved.hasSameAnswers(as: snapshot), sentReady || !listening { return nil }
+        lastObserved = snapshot
         return message(for: snapshot)
     }
 

@@ -17,19 +17,40 @@ public final class HealthSnapshot: Sendable {
 
     private let indexByName: [String: Int]
 
-    public init(
+    public convenience init(
         generation: UInt64,
         checks: [CheckSnapshot],
         maintenance: Bool = false,
         draining: Bool = false,
         startupComplete: Bool
     ) {
+        self.init(
+            generation: generation, checks: checks, maintenance: maintenance, draining: draining, startupComplete: startupComplete,
+            indexByName: Dictionary(checks.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first }))
+    }
+
+    /// For ``MonitorState``, which keeps the index with its check list.
+    init(
+        generation: UInt64, checks: [CheckSnapshot], maintenance: Bool, draining: Bool, startupComplete: Bool,
+        indexByName: [String: Int]
+    ) {
         self.generation = generation
         self.checks = checks
         self.maintenance = maintenance
         self.draining = draining
         self.startupComplete = startupComplete
-        self.indexByName = Dictionary(checks.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.indexByName = indexByName
+    }
+
+    /// Whether every plain (non-verbose) answer built from this snapshot equals
+    /// the one built from `other`: the same flags, and each check with the same
+    /// name, probes, status, reason and output. Times and counters may differ.
+    func hasSameAnswers(as other: HealthSnapshot) -> Bool {
+        maintenance == other.maintenance && draining == other.draining && startupComplete == other.startupComplete
+            && checks.count == other.checks.count
+            && zip(checks, other.checks).allSatisfy {
+                $0.name == $1.name && $0.probes == $1.probes && $0.status == $1.status && $0.reason == $1.reason && $0.output == $1.output
+            }
     }
 
     /// The check called `name`, if configured.
@@ -40,10 +61,18 @@ public final class HealthSnapshot: Sendable {
     /// The answer of `probe`, leaving out the checks named in `excluded`.
     public func verdict(for probe: Probe, excluding excluded: Set<String> = []) -> ProbeVerdict {
         let members = checks.filter { $0.probes.contains(probe) }
-        let included = members.filter { !excluded.contains($0.name) }
-        let memberNames = Set(members.map(\.name))
-        let knownExcluded = members.map(\.name).filter { excluded.contains($0) }
-        let unknown = excluded.filter { !memberNames.contains($0) }.sorted()
+        let included: [CheckSnapshot]
+        let knownExcluded: [String]
+        let unknown: [String]
+        if excluded.isEmpty {
+            // The common case (every probe request and transition): no sets to build.
+            (included, knownExcluded, unknown) = (members, [], [])
+        } else {
+            let memberNames = Set(members.map(\.name))
+            included = members.filter { !excluded.contains($0.name) }
+            knownExcluded = members.map(\.name).filter { excluded.contains($0) }
+            unknown = excluded.filter { !memberNames.contains($0) }.sorted()
+        }
 
         let combined = included.reduce(CheckStatus.pass) { $0.worst($1.status) }
         switch probe {

@@ -151,9 +151,15 @@ public final class HealthMetrics: Sendable {
     }
 
     /// Mirrors a published snapshot: check and probe up gauges, last successes.
-    func apply(_ snapshot: HealthSnapshot) {
+    /// With `previous` (the snapshot before), only checks that differ are
+    /// touched: a result changes one check, and there may be hundreds.
+    func apply(_ snapshot: HealthSnapshot, previous: HealthSnapshot? = nil) {
         let checks = self.checks.withLockedValue { $0 }
-        for check in snapshot.checks {
+        let aligned = previous.map { $0.checks.count == snapshot.checks.count } ?? false
+        for (index, check) in snapshot.checks.enumerated() {
+            if aligned, let old = previous?.checks[index], old.name == check.name, old.isUp == check.isUp, old.lastSuccess == check.lastSuccess {
+                continue
+            }
             guard let series = checks[check.name] else { continue }
             series.up.set(check.isUp)
             if let lastSuccess = check.lastSuccess {

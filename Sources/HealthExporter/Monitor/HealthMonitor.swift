@@ -167,8 +167,9 @@ public final class HealthMonitor: Sendable {
                 let events = try change(&box.state)
                 // Nothing changed (most sweeps): keep the snapshot and its encoded answers.
                 guard box.state.generation != generation else { return .success(([], box.snapshot)) }
+                let previous = box.snapshot
                 box.snapshot = box.state.snapshot()
-                metrics?.apply(box.snapshot)
+                metrics?.apply(box.snapshot, previous: previous)
                 metrics?.apply(events)
                 return .success((events, box.snapshot))
             } catch {

@@ -31,6 +31,8 @@ struct MonitorState: Sendable {
 
     private(set) var checks: [CheckSnapshot]
     private var configs: [CheckConfig]
+    /// Kept with the check list, so a snapshot per result does not rebuild it.
+    private var indexByName: [String: Int] = [:]
     private let heartbeatTimeout: Duration?
     private var policies: [Policy]
     private var lastResultUptime: [Duration]
@@ -83,6 +85,7 @@ struct MonitorState: Sendable {
             policies.append(Policy(failureThreshold: 1, successThreshold: 1, staleAfter: heartbeatTimeout, simulatedDetail: nil))
         }
         checks = snapshots
+        indexByName = Self.index(snapshots)
         self.configs = configs
         self.heartbeatTimeout = heartbeatTimeout
         self.policies = policies
@@ -92,20 +95,22 @@ struct MonitorState: Sendable {
 
     /// The state as an immutable snapshot.
     func snapshot() -> HealthSnapshot {
-        HealthSnapshot(generation: generation, checks: checks, maintenance: maintenance, draining: draining, startupComplete: startupComplete)
+        HealthSnapshot(
+            generation: generation, checks: checks, maintenance: maintenance, draining: draining,
+            startupComplete: startupComplete, indexByName: indexByName)
     }
 
     /// Applies one run's result to a scheduled check (unknown names are ignored:
     /// a reload may have removed the check while its run was in flight).
     mutating func record(_ name: String, outcome: Result<Void, CheckFailure>, duration: Duration, now: MonitorTime) -> [HealthEvent] {
         guard let index = checks.firstIndex(where: { $0.name == name }), policies[index].simulatedDetail == nil else { return [] }
-        return mutate { state in state.apply(outcome, duration: duration, at: index, now: now) }
+        return mutateCheck(at: index) { state in state.apply(outcome, duration: duration, at: index, now: now) }
     }
 
     /// The scheduler is alive: its heartbeat check passes.
     mutating func beat(now: MonitorTime) -> [HealthEvent] {
         guard !heartbeatStopped, let index = checks.firstIndex(where: { $0.name == Self.heartbeatCheckName && $0.kind == "heartbeat" }) else { return [] }
-        return mutate { state in state.apply(.success(()), duration: .zero, at: index, now: now) }
+        return mutateCheck(at: index) { state in state.apply(.success(()), duration: .zero, at: index, now: now) }
     }
 
     /// Marks every check whose latest result is too old as stale (down).
@@ -230,6 +235,7 @@ struct MonitorState: Sendable {
                 lastResultUptime[index] = state.lastResultUptime[old]
             }
             state.checks = checks
+            state.indexByName = Self.index(checks)
             state.configs = newConfigs
             state.policies = policies
             state.lastResultUptime = lastResultUptime
@@ -242,6 +248,24 @@ struct MonitorState: Sendable {
         change(&self)
         updateStartup()
         generation += 1
+        return Self.events(from: before, to: self)
+    }
+
+    /// ``mutate(_:)`` for a change to the one check at `index` (a result, a
+    /// beat): the hot path of the scheduler. Copies only that check, not the
+    /// whole state, unless its status changed and probe verdicts must be compared.
+    private mutating func mutateCheck(at index: Int, _ change: (inout MonitorState) -> Void) -> [HealthEvent] {
+        let old = checks[index]
+        let wasStarted = startupComplete
+        change(&self)
+        updateStartup()
+        generation += 1
+        guard old.status != checks[index].status || old.reason != checks[index].reason || wasStarted != startupComplete else {
+            return []
+        }
+        var before = self
+        before.checks[index] = old
+        before.startupComplete = wasStarted
         return Self.events(from: before, to: self)
     }
 
@@ -264,6 +288,10 @@ struct MonitorState: Sendable {
                 events.append(.checkDown(new))
             }
         }
+        // Most results change nothing a probe answers with: skip building and judging two snapshots.
+        guard before.maintenance != after.maintenance || before.draining != after.draining
+            || before.startupComplete != after.startupComplete || !before.checks.sameVerdictInputs(as: after.checks)
+        else { return events }
         let beforeSnapshot = before.snapshot()
         let afterSnapshot = after.snapshot()
         for probe in Probe.allCases {
@@ -276,7 +304,20 @@ struct MonitorState: Sendable {
         return events
     }
 
+    private static func index(_ checks: [CheckSnapshot]) -> [String: Int] {
+        Dictionary(checks.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     private static func seconds(_ duration: Duration) -> String {
         ConfigValueParsers.format(.seconds(duration.components.seconds))
+    }
+}
+
+extension [CheckSnapshot] {
+    /// Whether every probe verdict built from these checks equals the one built
+    /// from `other`: same checks, in order, on the same probes, with the same status.
+    func sameVerdictInputs(as other: [CheckSnapshot]) -> Bool {
+        count == other.count
+            && zip(self, other).allSatisfy { $0.name == $1.name && $0.probes == $1.probes && $0.status == $1.status }
     }
 }

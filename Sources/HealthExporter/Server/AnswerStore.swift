@@ -20,8 +20,12 @@ final class AnswerStore: Sendable {
     }
 
     private func update(_ snapshot: HealthSnapshot) {
-        // Encode outside the lock; racing updates keep the newest generation.
-        let fresh = PrebuiltAnswers(snapshot: snapshot, router: router)
+        // Encode outside the lock, and only when an answer changed; racing updates keep the newest generation.
+        let stored = answers
+        let fresh =
+            stored.snapshot.hasSameAnswers(as: snapshot)
+            ? PrebuiltAnswers(snapshot: snapshot, sharing: stored)
+            : PrebuiltAnswers(snapshot: snapshot, router: router)
         current.withLockedValue { stored in
             if fresh.snapshot.generation >= stored.snapshot.generation {
                 stored = fresh

@@ -65,6 +65,18 @@ final class PrebuiltAnswers: Sendable {
         }
     }
 
+    /// `previous`'s bytes with a newer `snapshot` whose answers are the same
+    /// (``HealthSnapshot/hasSameAnswers(as:)``): most check results only move
+    /// times and counters, and re-encoding every answer for each was most of
+    /// the idle CPU with many checks.
+    init(snapshot: HealthSnapshot, sharing previous: PrebuiltAnswers) {
+        self.snapshot = snapshot
+        self.getBytes = previous.getBytes
+        self.headBytes = previous.headBytes
+        self.statuses = previous.statuses
+        self.probes = previous.probes
+    }
+
     func bytes(for route: Route, head: Bool) -> ByteBuffer {
         head ? headBytes[route.rawValue] : getBytes[route.rawValue]
     }

@@ -70,9 +70,9 @@ def wrk(port, path, connections=32):
     return rate, percentile(50), percentile(99)
 
 
-def rss_kb(pid):
+def rss_kb(pid, field="VmRSS"):
     with open(f"/proc/{pid}/status") as f:
-        return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+        return int(re.search(rf"{field}:\s+(\d+)", f.read()).group(1))
 
 
 def cpu_ticks(pid):
@@ -158,6 +158,8 @@ def main():
                 rows.append((case, name, statistics.mean(s[0] for s in samples),
                              statistics.mean(s[1] for s in samples), statistics.mean(s[2] for s in samples)))
         rss = {"go": rss_kb(go2_pid), "health-exporter": rss_kb(ours["two"].pid)}
+        # Private memory, without the binary's mapped code (file pages the page cache shares).
+        anon = {"go": rss_kb(go2_pid, "RssAnon"), "health-exporter": rss_kb(ours["two"].pid, "RssAnon")}
 
         log("bench: idle CPU, 50 checks at 1 s")
         time.sleep(3)
@@ -179,10 +181,10 @@ def main():
             p.wait()
         hung.close()
 
-    report(rows, rss, idle_cpu, startup)
+    report(rows, rss, anon, idle_cpu, startup)
 
 
-def report(rows, rss, idle_cpu, startup):
+def report(rows, rss, anon, idle_cpu, startup):
     by = {(case, name): (rate, p50, p99) for case, name, rate, p50, p99 in rows}
     lines = ["| case | server | requests/s | p50 ms | p99 ms | vs go (req/s) | vs nginx (req/s) |", "|---|---|---:|---:|---:|---:|---:|"]
     for case, name, rate, p50, p99 in rows:
@@ -193,6 +195,7 @@ def report(rows, rss, idle_cpu, startup):
         lines.append(f"| {case} | {name} | {rate:,.0f} | {p50:.3f} | {p99:.3f} | {vs_go} | {vs_nginx} |")
     lines += ["", "| measure | go | health-exporter | ratio |", "|---|---:|---:|---:|"]
     lines.append(f"| RSS after the load (kB) | {rss['go']:,} | {rss['health-exporter']:,} | {rss['health-exporter'] / rss['go']:.2f}x |")
+    lines.append(f"| of which anonymous (heap, stacks; RssAnon, kB) | {anon['go']:,} | {anon['health-exporter']:,} | {anon['health-exporter'] / anon['go']:.2f}x |")
     lines.append(f"| idle CPU, 50 checks at 1 s (CPU ms per s) | {idle_cpu['go']:.2f} | {idle_cpu['health-exporter']:.2f} | "
                  + (f"{idle_cpu['health-exporter'] / idle_cpu['go']:.2f}x |" if idle_cpu["go"] else "n/a |"))
     go_s, he_s = startup["go"], startup["health-exporter"]

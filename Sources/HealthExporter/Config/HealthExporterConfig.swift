@@ -118,7 +118,7 @@ public struct HealthExporterConfig: Sendable, Equatable {
     public struct Limits: Sendable, Equatable {
         /// Open connections beyond this are closed on accept.
         public var maxConnections: Int
-        /// A connection idle this long is closed.
+        /// A connection that sends nothing for this long is closed.
         public var idleTimeout: Duration
         /// Request line plus headers beyond this get 431.
         public var maxHeaderBytes: Int

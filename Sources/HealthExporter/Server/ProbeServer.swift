@@ -119,7 +119,9 @@ public final class ProbeServer: Service, Sendable {
                     let idle = TimeAmount.nanoseconds(Int64(limits.idleTimeout.components.seconds) * 1_000_000_000
                         + limits.idleTimeout.components.attoseconds / 1_000_000_000)
                     try channel.pipeline.syncOperations.addHandlers(
-                        IdleStateHandler(allTimeout: idle),
+                        // Read-idle only: a write-idle timer wraps every answer in a promise (two
+                        // allocations per request), and a request is what makes a connection busy.
+                        IdleStateHandler(readTimeout: idle),
                         ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
                         ProbeHTTPHandler(dependencies: dependencies)
                     )

@@ -3,6 +3,7 @@
 //                                N = 0 against a large N, gives allocations per operation)
 //   Microbench time              nanoseconds per operation of every scenario
 import HealthExporter
+import Logging
 import NIOCore
 import Telemetry
 

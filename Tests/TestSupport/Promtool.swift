@@ -24,7 +24,7 @@ public enum Promtool {
         input.fileHandleForWriting.write(Data(text.utf8))
         try input.fileHandleForWriting.close()
         let printed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: printed, as: UTF8.self))
+        let status = process.waitForExit()
+        return (status, String(decoding: printed, as: UTF8.self))
     }
 }

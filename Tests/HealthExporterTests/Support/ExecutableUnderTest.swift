@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The `health-exporter` binary built beside the test bundle, run as a user would.
@@ -37,7 +38,7 @@ enum ExecutableUnderTest {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        _ = process.waitForExit()
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -53,9 +54,9 @@ enum ExecutableUnderTest {
         try process.run()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let status = process.waitForExit()
         return Outcome(
-            status: process.terminationStatus,
+            status: status,
             stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self)
         )
@@ -122,8 +123,7 @@ enum ExecutableUnderTest {
         func stop(signal: Int32 = SIGTERM) -> Int32 {
             kill(process.processIdentifier, signal)
             _ = waitForLine(containing: "\u{0}never")  // drain stderr to EOF
-            process.waitUntilExit()
-            return process.terminationStatus
+            return process.waitForExit()
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import NIOCore
 import NIOPosix
 import Testing
@@ -65,7 +66,7 @@ final class RealPrometheus {
     func stop() {
         if process.isRunning {
             process.terminate()
-            process.waitUntilExit()
+            _ = process.waitForExit()
         }
         try? FileManager.default.removeItem(at: directory)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import NIOCore
 import NIOPosix
 
@@ -53,7 +54,7 @@ final class RealRedis: @unchecked Sendable {
     /// from a task thread inherit its blocked signal mask and would ignore SIGTERM.
     func stop() async throws {
         if let process { kill(process.processIdentifier, SIGKILL) }
-        process?.waitUntilExit()
+        _ = process?.waitForExit()
         process = nil
         try await waitForPort(port, up: false)
     }
@@ -109,7 +110,7 @@ final class RealPostgres: @unchecked Sendable {
             if let text = try? String(contentsOf: pidFile, encoding: .utf8), let pid = Int32(text.split(separator: "\n").first ?? "") {
                 kill(pid, SIGKILL)  // SIGINT may be blocked: see RealRedis.stop(); the folder is deleted anyway
             }
-            process.waitUntilExit()
+            _ = process.waitForExit()
         }
         process = nil
         try? FileManager.default.removeItem(at: directory)
@@ -130,9 +131,9 @@ final class RealPostgres: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw RealServerError(description: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+        let status = process.waitForExit()
+        guard status == 0 else {
+            throw RealServerError(description: "\(executable) \(arguments.joined(separator: " ")) exited \(status)")
         }
     }
 }
@@ -182,6 +183,6 @@ final class RealHTTPServer: @unchecked Sendable {
 
     func stop() {
         kill(process.processIdentifier, SIGKILL)  // SIGTERM may be blocked: see RealRedis.stop()
-        process.waitUntilExit()
+        _ = process.waitForExit()
     }
 }

@@ -65,7 +65,7 @@ struct CommandLineTests {
         let demoLine = try #require(service.waitForLine(containing: "built-in demo"))
         #expect(demoLine.contains(#""level":"info""#))
         let listening = try #require(service.waitForLine(containing: "\"msg\":\"listening\""))
-        let port = try #require(Self.port(fromListeningLine: listening))
+        let port = try #require(ExecutableUnderTest.port(fromListeningLine: listening))
 
         let client = try await RawHTTPClient.connect(port: port)
         #expect(try await client.request("GET", "/health").body == #"{"status":"up"}"#)
@@ -114,10 +114,5 @@ struct CommandLineTests {
         #expect(checked.stderr.contains("health-exporter: warning: \(manifest): livenessProbe restarts after 1s of failures"))
         #expect(checked.stderr.contains("readinessProbe.timeoutSeconds 1 is below check \"database\" timeout 2s"))
         #expect(checked.stdout.hasPrefix("# safe timings for this configuration:"))
-    }
-
-    static func port(fromListeningLine line: String) -> Int? {
-        guard let range = line.range(of: #""address":"127.0.0.1:"#) else { return nil }
-        return Int(line[range.upperBound...].prefix { $0.isNumber })
     }
 }

@@ -60,7 +60,7 @@ struct DashboardQueryTests {
 
         let exporter = try ExecutableUnderTest.Service(["--listen", "127.0.0.1:0"])
         let listening = try #require(exporter.waitForLine(containing: "\"msg\":\"listening\""))
-        let port = try #require(CommandLineTests.port(fromListeningLine: listening))
+        let port = try #require(ExecutableUnderTest.port(fromListeningLine: listening))
         let prometheus = try await RealPrometheus(scraping: "127.0.0.1:\(port)", job: "health-exporter")
         defer { prometheus.stop() }
 

@@ -60,7 +60,7 @@ enum ConfigValueParsers {
 
     /// Formats a duration the way the configuration writes it (`2s`, `500ms`, `1m30s`).
     static func format(_ duration: Duration) -> String {
-        let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        let nanoseconds = duration.nanoseconds
         if nanoseconds == 0 { return "0s" }
         if nanoseconds % 1_000_000_000 != 0 {
             if nanoseconds % 1_000_000 == 0 { return "\(nanoseconds / 1_000_000)ms" }

@@ -69,7 +69,7 @@ public final class SystemdLifecycle<C: Clock>: Service, Sendable where C.Duratio
             try? await gracefulShutdown()
             return
         }
-        logger.info("systemd watchdog armed", metadata: ["interval_ms": "\(interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000)"])
+        logger.info("systemd watchdog armed", metadata: ["interval_ms": "\(interval.milliseconds)"])
         let notifier = self.notifier
         let monitor = self.monitor
         let clock = self.clock

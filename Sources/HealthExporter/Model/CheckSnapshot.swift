@@ -55,6 +55,12 @@ public struct CheckSnapshot: Sendable, Equatable {
         self.consecutiveSuccesses = consecutiveSuccesses
     }
 
+    /// Whether every probe verdict treats this check as it treats `other`:
+    /// the same name, probes and status.
+    func judgedAlike(_ other: CheckSnapshot) -> Bool {
+        name == other.name && probes == other.probes && status == other.status
+    }
+
     /// `pass` when up; when down `fail`, or `warn` for a non-critical check.
     public var status: CheckStatus {
         isUp ? .pass : (critical ? .fail : .warn)

@@ -48,9 +48,7 @@ public final class HealthSnapshot: Sendable {
     func hasSameAnswers(as other: HealthSnapshot) -> Bool {
         maintenance == other.maintenance && draining == other.draining && startupComplete == other.startupComplete
             && checks.count == other.checks.count
-            && zip(checks, other.checks).allSatisfy {
-                $0.name == $1.name && $0.probes == $1.probes && $0.status == $1.status && $0.reason == $1.reason && $0.output == $1.output
-            }
+            && zip(checks, other.checks).allSatisfy { $0.judgedAlike($1) && $0.reason == $1.reason && $0.output == $1.output }
     }
 
     /// The check called `name`, if configured.

@@ -57,12 +57,12 @@ public final class HealthMonitor: Sendable {
         switch outcome {
         case .success:
             metrics?.recordRun(check: name, result: .success, reason: nil, duration: duration)
-            logger.debug("check passed", metadata: ["check": "\(name)", "duration_ms": "\(Self.milliseconds(duration))"])
+            logger.debug("check passed", metadata: ["check": "\(name)", "duration_ms": "\(duration.milliseconds)"])
         case .failure(let failure):
             metrics?.recordRun(check: name, result: failure.reason == .timeout ? .timeout : .failure, reason: failure.reason, duration: duration)
             logger.debug(
                 "check failed",
-                metadata: ["check": "\(name)", "reason": "\(failure.reason)", "output": "\(failure.message)", "duration_ms": "\(Self.milliseconds(duration))"]
+                metadata: ["check": "\(name)", "reason": "\(failure.reason)", "output": "\(failure.message)", "duration_ms": "\(duration.milliseconds)"]
             )
         }
     }
@@ -78,10 +78,6 @@ public final class HealthMonitor: Sendable {
     public func sweep() {
         let now = self.now
         mutate { $0.sweep(now: now) }
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 
     /// The latest snapshot.

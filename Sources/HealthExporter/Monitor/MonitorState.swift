@@ -290,7 +290,8 @@ struct MonitorState: Sendable {
         }
         // Most results change nothing a probe answers with: skip building and judging two snapshots.
         guard before.maintenance != after.maintenance || before.draining != after.draining
-            || before.startupComplete != after.startupComplete || !before.checks.sameVerdictInputs(as: after.checks)
+            || before.startupComplete != after.startupComplete || before.checks.count != after.checks.count
+            || !zip(before.checks, after.checks).allSatisfy({ $0.judgedAlike($1) })
         else { return events }
         let beforeSnapshot = before.snapshot()
         let afterSnapshot = after.snapshot()
@@ -310,14 +311,5 @@ struct MonitorState: Sendable {
 
     private static func seconds(_ duration: Duration) -> String {
         ConfigValueParsers.format(.seconds(duration.components.seconds))
-    }
-}
-
-extension [CheckSnapshot] {
-    /// Whether every probe verdict built from these checks equals the one built
-    /// from `other`: same checks, in order, on the same probes, with the same status.
-    func sameVerdictInputs(as other: [CheckSnapshot]) -> Bool {
-        count == other.count
-            && zip(self, other).allSatisfy { $0.name == $1.name && $0.probes == $1.probes && $0.status == $1.status }
     }
 }

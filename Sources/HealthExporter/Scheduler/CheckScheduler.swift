@@ -55,7 +55,7 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
 
     /// A uniformly random delay in `0...bound`.
     public static func randomJitter(_ bound: Duration) -> Duration {
-        let nanoseconds = max(0, bound.components.seconds * 1_000_000_000 + bound.components.attoseconds / 1_000_000_000)
+        let nanoseconds = max(0, bound.nanoseconds)
         return .nanoseconds(Int64.random(in: 0...nanoseconds))
     }
 

@@ -116,8 +116,7 @@ public final class ProbeServer: Service, Sendable {
                     openConnections.withLockedValue { $0 -= 1 }
                 }
                 return channel.eventLoop.makeCompletedFuture {
-                    let idle = TimeAmount.nanoseconds(Int64(limits.idleTimeout.components.seconds) * 1_000_000_000
-                        + limits.idleTimeout.components.attoseconds / 1_000_000_000)
+                    let idle = TimeAmount(limits.idleTimeout)
                     try channel.pipeline.syncOperations.addHandlers(
                         // Read-idle only: a write-idle timer wraps every answer in a promise (two
                         // allocations per request), and a request is what makes a connection busy.

@@ -62,6 +62,12 @@ enum ExecutableUnderTest {
         )
     }
 
+    /// The port of a JSON "listening" log line on 127.0.0.1.
+    static func port(fromListeningLine line: String) -> Int? {
+        guard let range = line.range(of: #""address":"127.0.0.1:"#) else { return nil }
+        return Int(line[range.upperBound...].prefix { $0.isNumber })
+    }
+
     /// A long-running `serve`: started, with its stderr readable line by line.
     final class Service: @unchecked Sendable {
         // Only the test's own task touches these, one step at a time.
@@ -105,10 +111,7 @@ enum ExecutableUnderTest {
 
         /// The port of the "listening" log line (JSON log format).
         func listeningPort() -> Int? {
-            guard let line = waitForLine(containing: "\"msg\":\"listening\""),
-                let range = line.range(of: #""address":"127.0.0.1:"#)
-            else { return nil }
-            return Int(line[range.upperBound...].prefix { $0.isNumber })
+            waitForLine(containing: "\"msg\":\"listening\"").flatMap(ExecutableUnderTest.port(fromListeningLine:))
         }
 
         /// SIGTERM, and once the drain has begun, a second one to end its delay;

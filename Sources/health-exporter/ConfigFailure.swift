@@ -1,12 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ArgumentParser
 import HealthExporter
+import Telemetry
 
 /// How the commands report a configuration that cannot be used: one line on
 /// stderr, and exit status 78 (EX_CONFIG), which a systemd unit can list in
@@ -28,9 +22,7 @@ enum ConfigFailure {
     }
 
     private static func printLine(_ text: String) {
-        var line = text + "\n"
-        line.withUTF8 { bytes in
-            _ = write(STDERR_FILENO, bytes.baseAddress, bytes.count)
-        }
+        // The log's stderr writer: it finishes partial writes and retries on EINTR.
+        StandardErrorLogSink().write(line: text)
     }
 }

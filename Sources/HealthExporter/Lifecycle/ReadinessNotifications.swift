@@ -15,7 +15,6 @@ struct ReadinessNotifications: Sendable {
     private(set) var listening = false
     private var lastStatus: String?
     private var reloadNote: String?
-    private var lastGeneration: UInt64?
     private var lastObserved: HealthSnapshot?
 
     init(readyWhen: HealthExporterConfig.Notify.ReadyWhen) {
@@ -30,11 +29,11 @@ struct ReadinessNotifications: Sendable {
 
     /// A new snapshot was published.
     mutating func observe(_ snapshot: HealthSnapshot) -> NotifyMessage? {
-        if let lastGeneration, snapshot.generation < lastGeneration { return nil }
-        lastGeneration = snapshot.generation
-        // Most snapshots only move times and counters: nothing to say.
-        if let lastObserved, lastObserved.hasSameAnswers(as: snapshot), sentReady || !listening { return nil }
+        let previous = lastObserved
+        if let previous, snapshot.generation < previous.generation { return nil }
         lastObserved = snapshot
+        // Most snapshots only move times and counters: nothing to say.
+        if let previous, previous.hasSameAnswers(as: snapshot), sentReady || !listening { return nil }
         return message(for: snapshot)
     }
 

@@ -13,15 +13,14 @@ actor CheckLoops {
     private var loops: [String: Loop] = [:]
     private var closed = false
 
-    /// Starts `body` as the loop of `name`, unless the scheduler has stopped.
-    func start(_ config: CheckConfig, body: @escaping @Sendable () async -> Void) {
-        guard !closed else { return }
+    /// Starts `body` as the loop of `config`, unless the scheduler has
+    /// stopped or a loop for exactly this configuration already runs.
+    /// - Returns: Whether a loop was started.
+    @discardableResult
+    func start(_ config: CheckConfig, body: @escaping @Sendable () async -> Void) -> Bool {
+        guard !closed, loops[config.name]?.config != config else { return false }
         loops[config.name] = Loop(config: config, task: Task(operation: body))
-    }
-
-    /// Whether a loop runs for exactly this configuration.
-    func isRunning(_ config: CheckConfig) -> Bool {
-        loops[config.name]?.config == config
+        return true
     }
 
     /// Cancels every loop whose configuration is not in `keep` and waits until they end.

@@ -88,9 +88,7 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
         let stopped = await loops.stop(keeping: checks.map(\.config))
         monitor.reconfigure(checks: configs)
         var started = 0
-        for (config, check) in checks {
-            guard await !loops.isRunning(config) else { continue }
-            await loops.start(config) { await self.loop(config, check) }
+        for (config, check) in checks where await loops.start(config, body: { await self.loop(config, check) }) {
             started += 1
         }
         logger.info("checks rescheduled", metadata: ["checks": "\(checks.count)", "stopped": "\(stopped)", "started": "\(started)"])

@@ -64,16 +64,6 @@ struct CheckSchedulerTests {
         }
     }
 
-    /// Polls `condition` in real time (the scheduler's tasks run concurrently).
-    private func eventually(_ what: String, _ condition: () -> Bool) async throws {
-        for _ in 0..<2000 {
-            if condition() { return }
-            try await Task.sleep(for: .milliseconds(1))
-        }
-        Issue.record("timed out waiting for \(what)")
-        throw CancellationError()
-    }
-
     @Test("one run per interval, and the result reaches the snapshot")
     func intervals() async throws {
         let clock = TestClock()

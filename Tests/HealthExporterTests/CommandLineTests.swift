@@ -80,6 +80,24 @@ struct CommandLineTests {
         #expect(!service.logLines.contains { $0.contains("\"msg\":\"request\"") }, "probe requests are not logged at info")
     }
 
+    @Test("the demo binary answers the seed's whole transcript word for word (Fixtures/seed-app.json), over one connection")
+    func demoIsTheSeed() async throws {
+        let service = try ExecutableUnderTest.Service(["--listen", "127.0.0.1:0"])
+        let listening = try #require(service.waitForLine(containing: "\"msg\":\"listening\""))
+        let port = try #require(ExecutableUnderTest.port(fromListeningLine: listening))
+        let client = try await RawHTTPClient.connect(port: port)
+        for step in try SeedTranscript.load().steps {
+            let response = try await client.request(step.method, step.path)
+            SeedTranscript.expect(step, status: response.status, contentType: response.header("Content-Type"), body: response.body)
+        }
+        // Outside the transcript: the status page moved to /statusz.
+        let page = try await client.request("GET", "/statusz")
+        #expect(page.status == 200)
+        #expect(page.body.contains("<h1>health-exporter</h1>"))
+        await client.close()
+        #expect(service.stop() == 0)
+    }
+
     @Test("SIGINT stops cleanly too, and logfmt is honoured")
     func sigint() throws {
         let service = try ExecutableUnderTest.Service(["--listen", "127.0.0.1:0", "--log-format", "logfmt"])

@@ -13,19 +13,23 @@ struct ConfigLoaderTests {
         #expect(config.listen.description == "127.0.0.1:8000")
         #expect(config.admin.enabled == false)
         #expect(config.drain == .init(delay: .seconds(5), timeout: .seconds(25)))
-        #expect(config.expose.details == .always)
+        #expect(config.expose.details == .loopback, "detail for local curl and port-forward, not the network")
+        #expect(config.root == .statusz)
+        #expect(config.limits.headerTimeout == .seconds(10))
+        #expect(config.limits.bodyTimeout == .seconds(10))
     }
 
     @Test("a full configuration reads every key")
     func fullConfiguration() throws {
         let yaml = """
             listen: 0.0.0.0:9000
+            root: hello
             admin: {enabled: false}
             drain: {delay: 2s, timeout: 1m}
             notify: {readyWhen: started}
             log: {format: logfmt, level: debug}
-            expose: {details: loopback}
-            limits: {maxConnections: 10, idleTimeout: 30s, maxHeaderBytes: 4KiB, maxBodyBytes: 1KiB}
+            expose: {details: never}
+            limits: {maxConnections: 10, idleTimeout: 30s, headerTimeout: 3s, bodyTimeout: 4s, maxHeaderBytes: 4KiB, maxBodyBytes: 1KiB}
             checks:
               - name: database
                 kind: simulated
@@ -44,8 +48,10 @@ struct ConfigLoaderTests {
         #expect(config.notify.readyWhen == .started)
         #expect(config.log.format == .logfmt)
         #expect(config.log.level == .debug)
-        #expect(config.expose.details == .loopback)
-        #expect(config.limits == .init(maxConnections: 10, idleTimeout: .seconds(30), maxHeaderBytes: 4096, maxBodyBytes: 1024))
+        #expect(config.root == .hello)
+        #expect(config.expose.details == .never)
+        #expect(config.limits == .init(
+            maxConnections: 10, idleTimeout: .seconds(30), headerTimeout: .seconds(3), bodyTimeout: .seconds(4), maxHeaderBytes: 4096, maxBodyBytes: 1024))
         #expect(config.checks.count == 2)
         let database = try #require(config.checks.first)
         #expect(database.kind == .simulated(.init(detail: "Database not available")))
@@ -63,7 +69,9 @@ struct ConfigLoaderTests {
     func demo() throws {
         let config = try DemoConfiguration.load()
         #expect(config.listen == ListenAddress(host: "127.0.0.1", port: 8000))
+        #expect(config.root == .hello, "GET / is the seed's {\"Hello\":\"World\"}")
         #expect(config.admin.enabled)
+        #expect(config.admin.token == nil, "loopback-only listener, no token: local peers may drill")
         #expect(config.checks.map(\.name) == ["database", "external-service"])
         #expect(config.checks.allSatisfy { $0.probes == [.readiness] })
         #expect(config.checks[0].kind == .simulated(.init(detail: "Database not available")))
@@ -109,7 +117,7 @@ struct ConfigLoaderTests {
         ),
         (
             "unknown top-level key", "listn: 1.2.3.4:80\n", .unknownKey,
-            #"bad.yaml:1:1: unknown key "listn" (did you mean "listen"?); known keys: listen, admin, drain, notify, log, expose, limits, checks"#
+            #"bad.yaml:1:1: unknown key "listn" (did you mean "listen"?); known keys: listen, root, admin, drain, notify, log, expose, limits, checks"#
         ),
         (
             "invalid check name", "checks:\n  - {name: Data Base, kind: simulated}\n", .invalidValue,
@@ -186,6 +194,18 @@ struct ConfigLoaderTests {
         (
             "kind option of another kind", "checks:\n  - {name: up, kind: tcp, address: \"127.0.0.1:1\", url: \"http://x\"}\n", .unknownKey,
             #"bad.yaml:2:51: checks[0] "up": unknown key "url"; known keys: name, kind, probes, interval, timeout, failureThreshold, successThreshold, critical, address"#
+        ),
+        (
+            "unknown root", "root: index.html\n", .invalidValue,
+            #"bad.yaml:1:7: root "index.html" is not one of: statusz, hello"#
+        ),
+        (
+            "authorized detail without a token", "expose: {details: authorized}\n", .missingKey,
+            #"bad.yaml:1:19: expose.details "authorized" needs admin.tokenFile: detail is shown only to requests bearing the admin token"#
+        ),
+        (
+            "zero header timeout", "limits: {headerTimeout: 0s}\n", .invalidValue,
+            #"bad.yaml:1:25: limits.headerTimeout "0s" must be a positive duration"#
         ),
         (
             "duplicate YAML key", "listen: 127.0.0.1:1\nlisten: 127.0.0.1:2\n", .invalidYAML,

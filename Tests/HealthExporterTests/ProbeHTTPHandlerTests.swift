@@ -21,7 +21,8 @@ struct ProbeHTTPHandlerTests {
                 answers: AnswerStore(router: router),
                 limits: limits,
                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-                metrics: nil
+                metrics: nil,
+                listenerIsLoopback: true
             )
             try channel.pipeline.syncOperations.addHandlers(
                 ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
@@ -71,7 +72,7 @@ struct ProbeHTTPHandlerTests {
         #expect(
             output
                 == Self.response("200 OK", "application/json", #"{"status":"ready"}"#)
-                + Self.response("200 OK", "application/json", #"{"message":"Database failure simulated"}"#)
+                + Self.response("200 OK", "application/json", #"{"message":"Database connection simulated as failed"}"#)
                 + Self.response("503 Service Unavailable", "application/json", #"{"detail":"Database not available"}"#)
         )
     }
@@ -148,11 +149,21 @@ struct ProbeHTTPHandlerTests {
         #expect(remote.monitor.snapshot.verdict(for: .readiness).status == .pass)
     }
 
-    @Test("quiescing closes an idle connection at once")
+    @Test("quiescing closes an idle connection after a short grace, and answers a request that arrives in it with Connection: close")
     func quiescingIdle() throws {
         let idle = try Harness()
         idle.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-        #expect(!idle.isOpen)
+        #expect(idle.isOpen, "a request may already be on its way")
+        idle.channel.embeddedEventLoop.advanceTime(by: ProbeHTTPHandler.quiesceGrace - .milliseconds(1))
+        #expect(idle.isOpen)
+        idle.channel.embeddedEventLoop.advanceTime(by: .milliseconds(1))
+        #expect(!idle.isOpen, "closed once the grace is over")
+
+        let late = try Harness()
+        late.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        let output = try late.exchange("GET /livez HTTP/1.1\r\n\r\n")
+        #expect(output == Self.response("200 OK", "application/health+json", #"{"status":"pass"}"#, extra: "Connection: close\r\n"))
+        #expect(!late.isOpen, "closed after the answer, not lost")
     }
 
     @Test("quiescing closes a busy connection after its answer, on the pre-encoded and the routed path", arguments: [

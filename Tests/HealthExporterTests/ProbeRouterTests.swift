@@ -62,18 +62,18 @@ struct ProbeRouterTests {
         let router = TestFixtures.router(TestFixtures.monitor())
         let steps: [(HTTPMethod, String, UInt, String)] = [
             (.GET, "/ready", 200, #"{"status":"ready"}"#),
-            (.POST, "/simulate_db_failure", 200, #"{"message":"Database failure simulated"}"#),
+            (.POST, "/simulate_db_failure", 200, #"{"message":"Database connection simulated as failed"}"#),
             (.GET, "/ready", 503, #"{"detail":"Database not available"}"#),
             (.GET, "/health", 200, #"{"status":"up"}"#),
             (.GET, "/readyz", 503, #"{"status":"fail"}"#),
-            (.POST, "/simulate_db_recovery", 200, #"{"message":"Database recovery simulated"}"#),
+            (.POST, "/simulate_db_recovery", 200, #"{"message":"Database connection simulated as recovered"}"#),
             (.GET, "/ready", 200, #"{"status":"ready"}"#),
-            (.POST, "/simulate_external_service_failure", 200, #"{"message":"External service failure simulated"}"#),
+            (.POST, "/simulate_external_service_failure", 200, #"{"message":"External service simulated as unavailable"}"#),
             (.GET, "/ready", 503, #"{"detail":"External service not available"}"#),
-            (.POST, "/simulate_db_failure", 200, #"{"message":"Database failure simulated"}"#),
+            (.POST, "/simulate_db_failure", 200, #"{"message":"Database connection simulated as failed"}"#),
             (.GET, "/ready", 503, #"{"detail":"Database not available"}"#),
-            (.POST, "/simulate_db_recovery", 200, #"{"message":"Database recovery simulated"}"#),
-            (.POST, "/simulate_external_service_recovery", 200, #"{"message":"External service recovery simulated"}"#),
+            (.POST, "/simulate_db_recovery", 200, #"{"message":"Database connection simulated as recovered"}"#),
+            (.POST, "/simulate_external_service_recovery", 200, #"{"message":"External service simulated as available"}"#),
             (.GET, "/ready", 200, #"{"status":"ready"}"#),
             (.GET, "/readyz", 200, #"{"status":"pass"}"#),
         ]
@@ -158,14 +158,28 @@ struct ProbeRouterTests {
         #expect(answer(router, .GET, "/readyz", text: true, verbose: true).bodyText == "[!]cache warn: simulated\nreadyz check passed\n")
     }
 
-    @Test("verbose detail follows expose.details", arguments: [
-        (HealthExporterConfig.Expose.Details.always, true, true), (.always, false, true),
-        (.loopback, true, true), (.loopback, false, false), (.never, true, false),
-    ])
-    func detailExposure(_ details: HealthExporterConfig.Expose.Details, _ loopback: Bool, _ shown: Bool) {
-        let router = TestFixtures.router(TestFixtures.monitor(), details: details)
-        let body = answer(router, .GET, "/readyz", verbose: true, loopback: loopback).bodyText
-        #expect(body.contains("\"checks\"") == shown)
+    static let exposures: [(details: HealthExporterConfig.Expose.Details, loopback: Bool, bearer: Substring?, shown: Bool)] = [
+        (.always, true, nil, true), (.always, false, nil, true),
+        (.loopback, true, nil, true), (.loopback, false, nil, false),
+        (.authorized, true, nil, false), (.authorized, false, "s3cret", true), (.authorized, true, "wrong", false),
+        (.never, true, "s3cret", false),
+    ]
+
+    @Test("verbose detail follows expose.details; without it, names and pass/fail only", arguments: exposures)
+    func detailExposure(_ example: (details: HealthExporterConfig.Expose.Details, loopback: Bool, bearer: Substring?, shown: Bool)) {
+        let monitor = TestFixtures.monitor()
+        let router = TestFixtures.router(monitor, token: "s3cret", details: example.details)
+        _ = answer(router, .POST, "/simulate_db_failure", token: "s3cret")
+        let json = answer(router, .GET, "/readyz", verbose: true, loopback: example.loopback, token: example.bearer)
+        let text = answer(router, .GET, "/readyz", text: true, verbose: true, loopback: example.loopback, token: example.bearer)
+        #expect(json.status == .serviceUnavailable)
+        if example.shown {
+            #expect(json.bodyText.contains(#""output":"Database not available""#))
+            #expect(text.bodyText.hasPrefix("[-]database failed: simulated\n"))
+        } else {
+            #expect(json.bodyText == #"{"status":"fail","probe":"readyz","checks":{"database":{"status":"fail"},"external-service":{"status":"pass"}},"details":"withheld"}"#)
+            #expect(text.bodyText == "[-]database failed: reason withheld\n[+]external-service ok\nreadyz check failed\n")
+        }
     }
 
     @Test("verbose JSON matches its golden file")
@@ -181,9 +195,38 @@ struct ProbeRouterTests {
             TestFixtures.simulated("database", detail: "Database <b>not</b> available & \"down\"", startFailing: true),
             TestFixtures.simulated("disk", probes: [.liveness, .readiness]),
         ])
-        let page = answer(TestFixtures.router(monitor), .GET, "/")
+        let page = answer(TestFixtures.router(monitor), .GET, "/statusz")
         #expect(page.contentType == "text/html; charset=utf-8")
         #expect(!page.bodyText.contains("<b>not</b>"))
         try Golden.check(page.bodyText, fixture: "status-page.html")
+    }
+
+    @Test("the seed's whole transcript, word for word, from the demo's router (Fixtures/seed-app.json)")
+    func seedTranscript() throws {
+        let demo = try DemoConfiguration.load()
+        let router = TestFixtures.router(TestFixtures.monitor(demo.checks), root: demo.root)
+        for step in try SeedTranscript.load().steps {
+            let result = answer(router, HTTPMethod(rawValue: step.method), step.path)
+            SeedTranscript.expect(step, status: Int(result.status.code), contentType: result.contentType, body: result.bodyText)
+        }
+    }
+
+    @Test("GET / answers the seed's greeting in the demo, and redirects to /statusz otherwise")
+    func root() {
+        let hello = answer(TestFixtures.router(TestFixtures.monitor(), root: .hello), .GET, "/")
+        #expect(hello.status == .ok)
+        #expect(hello.contentType == "application/json")
+        #expect(hello.bodyText == #"{"Hello":"World"}"#)
+
+        let router = TestFixtures.router(TestFixtures.monitor())
+        for method in [HTTPMethod.GET, .HEAD] {
+            let redirect = answer(router, method, "/")
+            #expect(redirect.status == .temporaryRedirect)
+            #expect(redirect.extraHeaders.first { $0.0 == "Location" }?.1 == "/statusz")
+        }
+        #expect(answer(router, .GET, "/statusz").status == .ok)
+        #expect(answer(router, .POST, "/statusz").status == .methodNotAllowed)
+        #expect(answer(router, .POST, "/").status == .methodNotAllowed)
+        #expect(answer(router, .GET, "/statusz/extra").status == .notFound)
     }
 }

@@ -33,7 +33,7 @@ public enum ConfigLoader {
         let document = ConfigNode(node: root, label: "", source: source)
         if document.isNull { return HealthExporterConfig() }
         let top = try document.mapping(allowedKeys: [
-            "listen", "admin", "drain", "notify", "log", "expose", "limits", "checks",
+            "listen", "root", "admin", "drain", "notify", "log", "expose", "limits", "checks",
         ])
 
         var config = HealthExporterConfig()
@@ -43,6 +43,9 @@ public enum ConfigLoader {
                 throw listen.error(.invalidValue, "\(JSONText.quoted(text)) is not host:port (e.g. 127.0.0.1:8000, [::1]:8000, 0.0.0.0:8000)")
             }
             config.listen = address
+        }
+        if let root = top["root"] {
+            config.root = try root.oneOf(HealthExporterConfig.Root.self)
         }
         if let drain = top["drain"] {
             let keys = try drain.mapping(allowedKeys: ["delay", "timeout"])
@@ -64,9 +67,11 @@ public enum ConfigLoader {
             if let format = keys["format"] { config.log.format = try format.oneOf(LogFormat.self) }
             if let level = keys["level"] { config.log.level = try level.oneOf(Logger.Level.self) }
         }
+        var detailsNode: ConfigNode?
         if let expose = top["expose"] {
             let keys = try expose.mapping(allowedKeys: ["details"])
-            if let details = keys["details"] { config.expose.details = try details.oneOf(HealthExporterConfig.Expose.Details.self) }
+            detailsNode = keys["details"]
+            if let details = detailsNode { config.expose.details = try details.oneOf(HealthExporterConfig.Expose.Details.self) }
         }
         if let limits = top["limits"] {
             config.limits = try parseLimits(limits)
@@ -77,14 +82,21 @@ public enum ConfigLoader {
         if let checks = top["checks"] {
             config.checks = try parseChecks(checks)
         }
+        if config.expose.details == .authorized, config.admin.token == nil, let detailsNode {
+            throw detailsNode.error(.missingKey, "\"authorized\" needs admin.tokenFile: detail is shown only to requests bearing the admin token")
+        }
         return config
     }
 
     private static func parseLimits(_ node: ConfigNode) throws(ConfigError) -> HealthExporterConfig.Limits {
-        let keys = try node.mapping(allowedKeys: ["maxConnections", "idleTimeout", "maxHeaderBytes", "maxBodyBytes", "ioThreads"])
+        let keys = try node.mapping(allowedKeys: [
+            "maxConnections", "idleTimeout", "headerTimeout", "bodyTimeout", "maxHeaderBytes", "maxBodyBytes", "ioThreads",
+        ])
         var limits = HealthExporterConfig.Limits()
         if let value = keys["maxConnections"] { limits.maxConnections = try value.integer(atLeast: 1) }
         if let value = keys["idleTimeout"] { limits.idleTimeout = try value.positiveDuration() }
+        if let value = keys["headerTimeout"] { limits.headerTimeout = try value.positiveDuration() }
+        if let value = keys["bodyTimeout"] { limits.bodyTimeout = try value.positiveDuration() }
         if let value = keys["maxHeaderBytes"] { limits.maxHeaderBytes = Int(try value.byteSize(atLeast: 256)) }
         if let value = keys["maxBodyBytes"] { limits.maxBodyBytes = Int(try value.byteSize(atLeast: 0)) }
         if let value = keys["ioThreads"] { limits.ioThreads = try value.integer(atLeast: 1) }

@@ -11,6 +11,7 @@ public enum DemoConfiguration {
         # health-exporter built-in demo: the seed app (FastAPI /health, /ready and
         # the /simulate_* routes) on port 8000, with every probe endpoint on top.
         listen: 127.0.0.1:8000
+        root: hello              # GET / answers the seed's {"Hello":"World"}; by default it redirects to /statusz
         admin:
           enabled: true          # loopback only; off loopback a tokenFile is required
         checks:

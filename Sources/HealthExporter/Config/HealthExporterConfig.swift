@@ -9,6 +9,8 @@ import Telemetry
 public struct HealthExporterConfig: Sendable, Equatable {
     /// Where probes, `/metrics` and `/` are served. Default `127.0.0.1:8000`.
     public var listen: ListenAddress
+    /// What `GET /` answers. Default ``Root/statusz``.
+    public var root: Root
     /// Fault-injection and maintenance routes.
     public var admin: Admin
     /// What happens between SIGTERM and exit.
@@ -26,6 +28,7 @@ public struct HealthExporterConfig: Sendable, Equatable {
 
     public init(
         listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8000),
+        root: Root = .statusz,
         admin: Admin = Admin(),
         drain: Drain = Drain(),
         notify: Notify = Notify(),
@@ -35,6 +38,7 @@ public struct HealthExporterConfig: Sendable, Equatable {
         checks: [CheckConfig] = []
     ) {
         self.listen = listen
+        self.root = root
         self.admin = admin
         self.drain = drain
         self.notify = notify
@@ -42,6 +46,15 @@ public struct HealthExporterConfig: Sendable, Equatable {
         self.expose = expose
         self.limits = limits
         self.checks = checks
+    }
+
+    /// `root:` — what `GET /` answers.
+    public enum Root: String, Sendable, CaseIterable {
+        /// A redirect (307) to the status page at `/statusz`.
+        case statusz
+        /// The seed app's `{"Hello":"World"}` (the built-in demo), so scripts
+        /// written against the seed keep working.
+        case hello
     }
 
     /// `admin:` — routes that change state (`/admin/...` and the seed's `/simulate_*`).
@@ -100,26 +113,42 @@ public struct HealthExporterConfig: Sendable, Equatable {
 
     /// `expose:` — per-check detail on `?verbose`.
     public struct Expose: Sendable, Equatable {
-        /// `never`, `loopback` (only to peers on this machine) or `always`.
+        /// Who sees per-check detail. Others asking `?verbose` get check
+        /// names and pass/fail only ("details withheld").
         public enum Details: String, Sendable, CaseIterable {
+            /// Nobody.
             case never
+            /// Peers on this machine (local curl, `kubectl port-forward`); the default.
             case loopback
+            /// Requests with the admin bearer token (needs `admin.tokenFile`),
+            /// like Spring Actuator's `when-authorized`.
+            case authorized
+            /// Everybody.
             case always
         }
 
         public var details: Details
 
-        public init(details: Details = .always) {
+        public init(details: Details = .loopback) {
             self.details = details
         }
     }
 
     /// `limits:` — so a slow or hostile client cannot hurt the probes of others.
     public struct Limits: Sendable, Equatable {
-        /// Open connections beyond this are closed on accept.
+        /// Open connections at most. At the limit a newcomer is admitted by
+        /// closing the connection that has made the least progress (no
+        /// complete request yet, oldest first), so slow clients cannot lock
+        /// the kubelet out.
         public var maxConnections: Int
         /// A connection that sends nothing for this long is closed.
         public var idleTimeout: Duration
+        /// A request head not complete this long after its first byte gets
+        /// 408 and the connection closes, however many bytes trickle in
+        /// (Go's `ReadHeaderTimeout`, nginx's `client_header_timeout`).
+        public var headerTimeout: Duration
+        /// The same for a request body, from the end of its head.
+        public var bodyTimeout: Duration
         /// Request line plus headers beyond this get 431.
         public var maxHeaderBytes: Int
         /// Request bodies beyond this get 413.
@@ -134,12 +163,16 @@ public struct HealthExporterConfig: Sendable, Equatable {
         public init(
             maxConnections: Int = 1024,
             idleTimeout: Duration = .seconds(60),
+            headerTimeout: Duration = .seconds(10),
+            bodyTimeout: Duration = .seconds(10),
             maxHeaderBytes: Int = 8 * 1024,
             maxBodyBytes: Int = 64 * 1024,
             ioThreads: Int = 1
         ) {
             self.maxConnections = maxConnections
             self.idleTimeout = idleTimeout
+            self.headerTimeout = headerTimeout
+            self.bodyTimeout = bodyTimeout
             self.maxHeaderBytes = maxHeaderBytes
             self.maxBodyBytes = maxBodyBytes
             self.ioThreads = ioThreads

@@ -14,15 +14,19 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
         String(decoding: value, as: UTF8.self)
     }
 
-    /// Compares in time independent of where the first difference is.
+    /// Compares in time independent of where the first difference is (and
+    /// of the candidate's content; only its length shows).
     public func matches(_ candidate: Substring) -> Bool {
-        let candidateBytes = Array(candidate.utf8)
-        var difference = UInt8(truncatingIfNeeded: candidateBytes.count ^ value.count)
-        for index in value.indices {
-            let other = index < candidateBytes.count ? candidateBytes[index] : 0
-            difference |= value[index] ^ other
+        // The length difference is kept whole: truncated to a byte, a
+        // candidate 256 bytes longer than the secret would compare equal.
+        var difference = UInt(bitPattern: candidate.utf8.count ^ value.count)
+        var index = value.startIndex
+        for byte in candidate.utf8 {
+            let mine = index < value.endIndex ? value[index] : 0
+            difference |= UInt(mine ^ byte)
+            if index < value.endIndex { index += 1 }
         }
-        return difference == 0
+        return difference == 0 && !value.isEmpty
     }
 
     public var description: String { "<redacted>" }

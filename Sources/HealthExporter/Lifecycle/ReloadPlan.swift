@@ -21,6 +21,7 @@ public struct ReloadPlan: Sendable, Equatable, CustomStringConvertible {
         removed = old.checks.map(\.name).filter { !newNames.contains($0) }
         var needsRestart: [String] = []
         if old.listen != new.listen { needsRestart.append("listen") }
+        if old.root != new.root { needsRestart.append("root") }
         if old.limits != new.limits { needsRestart.append("limits") }
         if old.log != new.log { needsRestart.append("log") }
         if old.drain != new.drain { needsRestart.append("drain") }

@@ -74,6 +74,11 @@ public struct HTTPAnswer: Sendable, Equatable {
     static let notFound = detail(.notFound, "Not Found")
     static let badRequest = detail(.badRequest, "Bad Request")
 
+    /// 307: the same method on `location` (a relative path on this server).
+    static func redirect(to location: String) -> HTTPAnswer {
+        HTTPAnswer(status: .temporaryRedirect, contentType: plainText, body: "", extraHeaders: [("Location", location)])
+    }
+
     static func methodNotAllowed(allow: String) -> HTTPAnswer {
         detail(.methodNotAllowed, "Method Not Allowed", extraHeaders: [("Allow", allow)])
     }

@@ -32,6 +32,31 @@ enum ProbeBodyRenderer {
         return out + "}"
     }
 
+    /// `?verbose` for a peer that may not see detail: check names and
+    /// pass/fail only, like the kube-apiserver's "reason withheld".
+    static func jsonWithheld(_ verdict: ProbeVerdict) -> String {
+        var out = "{\"status\":\"\(verdict.status)\",\"probe\":\"\(verdict.probe.endpoint)\",\"checks\":{"
+        for (index, check) in verdict.checks.enumerated() {
+            if index > 0 { out += "," }
+            JSONText.appendQuoted(check.name, to: &out)
+            out += ":{\"status\":\"\(check.status)\"}"
+        }
+        return out + "},\"details\":\"withheld\"}"
+    }
+
+    /// The text form of ``jsonWithheld(_:)``: `[-]name failed: reason withheld`.
+    static func textWithheld(_ verdict: ProbeVerdict) -> String {
+        var lines = verdict.checks.map { check in
+            switch check.status {
+            case .pass: "[+]\(check.name) ok"
+            case .warn: "[!]\(check.name) warn: reason withheld"
+            case .fail: "[-]\(check.name) failed: reason withheld"
+            }
+        }
+        lines.append("\(verdict.probe.endpoint) check \(verdict.status.isHealthy ? "passed" : "failed")")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     private static func appendCheck(_ check: CheckSnapshot, to out: inout String) {
         out += "{\"status\":\"\(check.status)\",\"kind\":"
         JSONText.appendQuoted(check.kind, to: &out)

@@ -9,8 +9,10 @@ import NIOHTTP1
 /// construction. Writes are flushed once per read burst.
 ///
 /// It also enforces the per-request limits (431 for oversized heads, 413 for
-/// bodies), closes idle connections, stops reading while the peer is not
-/// reading its answers, and closes gracefully when the server quiesces.
+/// bodies, 408 when the ``ConnectionTable`` reports a head or body that is
+/// arriving too slowly), closes idle connections, stops reading while the
+/// peer is not reading its answers, and closes gracefully when the server
+/// quiesces. It reports each request's progress to its ``ConnectionRecord``.
 final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = ByteBuffer
@@ -23,6 +25,10 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let limits: HealthExporterConfig.Limits
         let logger: Logger
         let metrics: HealthMetrics?
+        /// Whether the listening socket is loopback-only; nil to read it from
+        /// each connection's listener (a channel with no parent, as in tests
+        /// on an `EmbeddedChannel`, then counts as not loopback).
+        var listenerIsLoopback: Bool? = nil
     }
 
     /// The request being received, decided at its head.
@@ -41,16 +47,20 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let dependencies: Dependencies
+    private let record: ConnectionRecord?
     private var state = State.idle
     private var quiescing = false
-    private var peerIsLoopback = false
+    private var peer = ConnectionPeer(address: nil, isLoopback: false, listenerIsLoopback: false)
     private var needsFlush = false
     private var readPending = false
     private var outputBuffer: ByteBuffer?
     private var requestStart = NIODeadline.uptimeNanoseconds(0)
 
-    init(dependencies: Dependencies) {
+    /// - Parameter record: Where this connection's progress is reported (the
+    ///   server's ``ConnectionTable``); nil when nothing watches it.
+    init(dependencies: Dependencies, record: ConnectionRecord? = nil) {
         self.dependencies = dependencies
+        self.record = record
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -64,7 +74,10 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func notePeer(_ context: ChannelHandlerContext) {
-        peerIsLoopback = Self.isLoopback(context.channel.remoteAddress)
+        peer = ConnectionPeer(channel: context.channel)
+        if let listenerIsLoopback = dependencies.listenerIsLoopback {
+            peer.listenerIsLoopback = listenerIsLoopback
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -82,6 +95,7 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         case (.end, .receiving(let pending, _)):
             state = .idle
+            record?.requestCompleted(now: requestStart.uptimeNanoseconds)
             answer(pending, context: context)
         default:
             // A part out of order means the decoder and we disagree: give up on the connection.
@@ -91,6 +105,11 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         requestStart = .now()
+        if let record {
+            let expectsBody = head.headers.contains(name: "transfer-encoding")
+                || head.headers.first(name: "content-length").map { $0 != "0" } ?? false
+            record.headReceived(expectsBody: expectsBody, now: requestStart.uptimeNanoseconds)
+        }
         let limits = dependencies.limits
         if Self.headSize(head) > limits.maxHeaderBytes {
             respondAndClose(.detail(.requestHeaderFieldsTooLarge, "request line and headers are larger than \(limits.maxHeaderBytes) bytes"), context: context)
@@ -114,7 +133,7 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         } else {
             let connection: HTTPAnswer.ConnectionHeader =
                 !keepAlive ? .close : (head.version.minor == 0 ? .keepAlive : .implicitKeepAlive)
-            let request = ProbeRequest(head: head, peerIsLoopback: peerIsLoopback)
+            let request = ProbeRequest(head: head, connection: peer)
             state = .receiving(.routed(request, connection: connection, head: isHead), bodyBytes: 0)
         }
     }
@@ -132,7 +151,10 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             recordProbe(answers.probe(for: route), code: answers.status(for: route).code)
         case .prebuilt(let route, let head):
             // Quiescing began after the head: the pre-encoded bytes say keep-alive, so render afresh.
-            routed(ProbeRequest(method: head ? .HEAD : .GET, path: route.path, peerIsLoopback: peerIsLoopback), connection: .close, head: head, context: context)
+            let request = ProbeRequest(
+                method: head ? .HEAD : .GET, path: route.path,
+                peerIsLoopback: peer.isLoopback, listenerIsLoopback: peer.listenerIsLoopback, peer: peer.address)
+            routed(request, connection: .close, head: head, context: context)
         case .routed(let request, let connection, let head):
             routed(request, connection: quiescing ? .close : connection, head: head, context: context)
         }
@@ -208,10 +230,25 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch event {
         case is IdleStateHandler.IdleStateEvent:
             context.close(promise: nil)
+        case let timeout as RequestTimeoutEvent:
+            if case .closing = state { return }
+            let limits = dependencies.limits
+            let text =
+                switch timeout {
+                case .header: "request head not complete within \(ConfigValueParsers.format(limits.headerTimeout))"
+                case .body: "request body not complete within \(ConfigValueParsers.format(limits.bodyTimeout))"
+                }
+            respondAndClose(.detail(.requestTimeout, text), context: context)
         case is ChannelShouldQuiesceEvent:
             quiescing = true
-            if case .idle = state {
-                context.close(promise: nil)
+            guard case .idle = state else { return }  // the answer under way says Connection: close
+            // A keep-alive client's next request may already be on its way:
+            // closing now would leave it unanswered (and reset). Give it a
+            // moment to arrive and be answered with Connection: close.
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: Self.quiesceGrace) {
+                if case .idle = handler.value.state { loopBound.value.close(promise: nil) }
             }
         default:
             context.fireUserInboundEventTriggered(event)
@@ -228,6 +265,10 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// How long an idle keep-alive connection stays open once the server
+    /// quiesces, so a request already in flight is answered, not lost.
+    static let quiesceGrace = TimeAmount.milliseconds(250)
+
     /// Request line plus header fields, as sent on the wire (approximately).
     static func headSize(_ head: HTTPRequestHead) -> Int {
         var size = head.uri.utf8.count + 16
@@ -235,16 +276,6 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             size += name.utf8.count + value.utf8.count + 4
         }
         return size
-    }
-
-    static func isLoopback(_ address: SocketAddress?) -> Bool {
-        guard let address else { return false }
-        switch address {
-        case .unixDomainSocket: return true
-        case .v4, .v6:
-            guard let ip = address.ipAddress else { return false }
-            return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
-        }
     }
 }
 

@@ -14,6 +14,11 @@ public struct ProbeRequest: Sendable, Equatable {
     public var wantsText: Bool
     /// The peer connects from this machine (loopback address).
     public var peerIsLoopback: Bool
+    /// The listener that accepted the connection is bound to loopback only
+    /// (not a wildcard or an external address).
+    public var listenerIsLoopback: Bool
+    /// The peer's address without port, for logs (refused admin requests).
+    public var peer: String?
     /// The token of an `Authorization: Bearer …` header.
     public var bearerToken: Substring?
     /// The `/metrics` format the `Accept` header asks for.
@@ -26,6 +31,8 @@ public struct ProbeRequest: Sendable, Equatable {
         excluded: Set<String> = [],
         wantsText: Bool = false,
         peerIsLoopback: Bool = true,
+        listenerIsLoopback: Bool = true,
+        peer: String? = nil,
         bearerToken: Substring? = nil,
         metricsFormat: ExpositionFormat = .prometheus
     ) {
@@ -35,12 +42,14 @@ public struct ProbeRequest: Sendable, Equatable {
         self.excluded = excluded
         self.wantsText = wantsText
         self.peerIsLoopback = peerIsLoopback
+        self.listenerIsLoopback = listenerIsLoopback
+        self.peer = peer
         self.bearerToken = bearerToken
         self.metricsFormat = metricsFormat
     }
 
-    /// Parses a request head.
-    public init(head: HTTPRequestHead, peerIsLoopback: Bool) {
+    /// Parses a request head received on a connection from `peer`.
+    public init(head: HTTPRequestHead, connection peer: ConnectionPeer) {
         let uri = head.uri
         let path: Substring
         var verbose = false
@@ -71,7 +80,9 @@ public struct ProbeRequest: Sendable, Equatable {
             verbose: verbose,
             excluded: excluded,
             wantsText: Self.prefersText(head.headers),
-            peerIsLoopback: peerIsLoopback,
+            peerIsLoopback: peer.isLoopback,
+            listenerIsLoopback: peer.listenerIsLoopback,
+            peer: peer.address,
             bearerToken: bearer,
             metricsFormat: ExpositionFormat.negotiate(accept: head.headers.first(name: "accept"))
         )

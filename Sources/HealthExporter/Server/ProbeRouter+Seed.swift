@@ -15,13 +15,13 @@ struct SeedSimulation: Equatable {
     init?(path: Substring) {
         switch path {
         case "simulate_db_failure":
-            self.init(check: Self.databaseCheck, failing: true, message: "Database failure simulated")
+            self.init(check: Self.databaseCheck, failing: true, message: "Database connection simulated as failed")
         case "simulate_db_recovery":
-            self.init(check: Self.databaseCheck, failing: false, message: "Database recovery simulated")
+            self.init(check: Self.databaseCheck, failing: false, message: "Database connection simulated as recovered")
         case "simulate_external_service_failure":
-            self.init(check: Self.externalServiceCheck, failing: true, message: "External service failure simulated")
+            self.init(check: Self.externalServiceCheck, failing: true, message: "External service simulated as unavailable")
         case "simulate_external_service_recovery":
-            self.init(check: Self.externalServiceCheck, failing: false, message: "External service recovery simulated")
+            self.init(check: Self.externalServiceCheck, failing: false, message: "External service simulated as available")
         default:
             return nil
         }
@@ -36,6 +36,9 @@ struct SeedSimulation: Equatable {
 
 /// The seed app's routes, with its exact codes and bodies.
 extension ProbeRouter {
+    /// `GET /` in the demo (``HealthExporterConfig/Root/hello``): the seed's greeting.
+    static let seedHello = HTTPAnswer(status: .ok, contentType: HTTPAnswer.json, body: #"{"Hello":"World"}"#)
+
     /// `GET /health`: liveness as the seed words it.
     static func seedHealth(_ snapshot: HealthSnapshot) -> HTTPAnswer {
         snapshot.verdict(for: .liveness).status.isHealthy
@@ -62,7 +65,7 @@ extension ProbeRouter {
     }
 
     func simulateAnswer(_ simulation: SeedSimulation, request: ProbeRequest) -> HTTPAnswer {
-        if let refusal = refuseAdmin(request) { return refusal }
+        if let refusal = adminGate.refusal(for: request) { return refusal }
         do {
             try monitor.setSimulated(check: simulation.check, failing: simulation.failing)
         } catch {

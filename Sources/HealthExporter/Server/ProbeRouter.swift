@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 import Telemetry
@@ -9,20 +10,24 @@ import Telemetry
 /// without a socket.
 public struct ProbeRouter: Sendable {
     let monitor: HealthMonitor
-    let admin: HealthExporterConfig.Admin
+    let root: HealthExporterConfig.Root
+    let adminGate: AdminGate
     let details: HealthExporterConfig.Expose.Details
     let version: String
     let metrics: MetricsRegistry?
 
     public init(
         monitor: HealthMonitor,
+        root: HealthExporterConfig.Root = .statusz,
         admin: HealthExporterConfig.Admin,
         details: HealthExporterConfig.Expose.Details,
         version: String,
-        metrics: MetricsRegistry? = nil
+        metrics: MetricsRegistry? = nil,
+        refusalLogger: Logger? = nil
     ) {
         self.monitor = monitor
-        self.admin = admin
+        self.root = root
+        self.adminGate = AdminGate(admin: admin, refusals: refusalLogger.map { AdminRefusalLog(logger: $0) })
         self.details = details
         self.version = version
         self.metrics = metrics
@@ -45,6 +50,12 @@ public struct ProbeRouter: Sendable {
         }
         switch (segments.count, first) {
         case (1, ""):
+            guard isReadOnly(request.method) else { return .methodNotAllowed(allow: Self.readOnlyMethods) }
+            switch root {
+            case .hello: return Self.seedHello
+            case .statusz: return .redirect(to: StatusPage.path)
+            }
+        case (1, "statusz"):
             guard isReadOnly(request.method) else { return .methodNotAllowed(allow: Self.readOnlyMethods) }
             return HTTPAnswer(status: .ok, contentType: HTTPAnswer.html, body: StatusPage.render(snapshot, version: version))
         case (1, "metrics") where metrics != nil:
@@ -74,8 +85,13 @@ public struct ProbeRouter: Sendable {
 
     private func probeAnswer(_ probe: Probe, request: ProbeRequest, snapshot: HealthSnapshot) -> HTTPAnswer {
         let verdict = snapshot.verdict(for: probe, excluding: request.excluded)
-        let verbose = request.verbose && mayShowDetails(to: request)
-        return render(verdict, request: request, verbose: verbose, single: false)
+        if request.verbose, !mayShowDetails(to: request) {
+            let status: HTTPResponseStatus = verdict.status.isHealthy ? .ok : .serviceUnavailable
+            return request.wantsText
+                ? HTTPAnswer(status: status, contentType: HTTPAnswer.plainText, body: ProbeBodyRenderer.textWithheld(verdict))
+                : HTTPAnswer(status: status, contentType: HTTPAnswer.healthJSON, body: ProbeBodyRenderer.jsonWithheld(verdict))
+        }
+        return render(verdict, request: request, verbose: request.verbose, single: false)
     }
 
     private func singleCheckAnswer(_ probe: Probe, check name: Substring, request: ProbeRequest, snapshot: HealthSnapshot) -> HTTPAnswer {
@@ -98,6 +114,9 @@ public struct ProbeRouter: Sendable {
         switch details {
         case .always: return true
         case .loopback: return request.peerIsLoopback
+        case .authorized:
+            guard let token = adminGate.admin.token, let offered = request.bearerToken else { return false }
+            return token.matches(offered)
         case .never: return false
         }
     }

@@ -17,6 +17,8 @@ public final class ProbeServer: Service, Sendable {
     /// What the server needs from the configuration.
     public struct Configuration: Sendable {
         public var listen: ListenAddress
+        /// What `GET /` answers.
+        public var root: HealthExporterConfig.Root
         public var limits: HealthExporterConfig.Limits
         public var admin: HealthExporterConfig.Admin
         public var details: HealthExporterConfig.Expose.Details
@@ -28,12 +30,14 @@ public final class ProbeServer: Service, Sendable {
 
         public init(
             listen: ListenAddress,
+            root: HealthExporterConfig.Root = .statusz,
             limits: HealthExporterConfig.Limits = .init(),
             admin: HealthExporterConfig.Admin = .init(),
-            details: HealthExporterConfig.Expose.Details = .always,
+            details: HealthExporterConfig.Expose.Details = .loopback,
             metrics: HealthMetrics? = nil
         ) {
             self.listen = listen
+            self.root = root
             self.limits = limits
             self.admin = admin
             self.details = details
@@ -42,7 +46,7 @@ public final class ProbeServer: Service, Sendable {
 
         /// The server's part of a whole configuration.
         public init(_ config: HealthExporterConfig, metrics: HealthMetrics? = nil) {
-            self.init(listen: config.listen, limits: config.limits, admin: config.admin, details: config.expose.details, metrics: metrics)
+            self.init(listen: config.listen, root: config.root, limits: config.limits, admin: config.admin, details: config.expose.details, metrics: metrics)
         }
     }
 
@@ -68,10 +72,12 @@ public final class ProbeServer: Service, Sendable {
         self.configuration = configuration
         let router = ProbeRouter(
             monitor: monitor,
+            root: configuration.root,
             admin: configuration.admin,
             details: configuration.details,
             version: HealthExporterVersion.current,
-            metrics: configuration.metrics?.registry
+            metrics: configuration.metrics?.registry,
+            refusalLogger: logger
         )
         self.dependencies = ProbeHTTPHandler.Dependencies(
             router: router,
@@ -86,7 +92,7 @@ public final class ProbeServer: Service, Sendable {
 
     public func run() async throws {
         let quiesce = ServerQuiescingHelper(group: group)
-        let openConnections = NIOLockedValueBox(0)
+        let connections = ConnectionTable(capacity: configuration.limits.maxConnections)
         let dependencies = self.dependencies
         let limits = configuration.limits
         let logger = dependencies.logger
@@ -103,27 +109,18 @@ public final class ProbeServer: Service, Sendable {
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
-                let admitted = openConnections.withLockedValue { count in
-                    guard count < limits.maxConnections else { return false }
-                    count += 1
-                    return true
-                }
-                guard admitted else {
-                    logger.debug("connection refused: at maxConnections", metadata: ["maxConnections": "\(limits.maxConnections)"])
-                    return channel.close()
+                let (record, evicted) = connections.admit(channel, now: NIODeadline.now().uptimeNanoseconds)
+                if let evicted {
+                    logger.debug(
+                        "connection evicted: at maxConnections, it had made the least progress",
+                        metadata: ["maxConnections": "\(limits.maxConnections)", "peer": "\(evicted.channel.remoteAddress?.ipAddress ?? "unknown")"])
+                    evicted.channel.close(promise: nil)
                 }
                 channel.closeFuture.whenComplete { _ in
-                    openConnections.withLockedValue { $0 -= 1 }
+                    connections.remove(record)
                 }
                 return channel.eventLoop.makeCompletedFuture {
-                    let idle = TimeAmount(limits.idleTimeout)
-                    try channel.pipeline.syncOperations.addHandlers(
-                        // Read-idle only: a write-idle timer wraps every answer in a promise (two
-                        // allocations per request), and a request is what makes a connection busy.
-                        IdleStateHandler(readTimeout: idle),
-                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
-                        ProbeHTTPHandler(dependencies: dependencies)
-                    )
+                    try Self.addConnectionHandlers(to: channel.pipeline.syncOperations, dependencies: dependencies, record: record)
                 }
             }
         let channel: any Channel
@@ -147,6 +144,17 @@ public final class ProbeServer: Service, Sendable {
             metadata: ["address": "\(Self.describe(address))", "socket": "\(configuration.inheritedListener == nil ? "bound" : "systemd")"])
         onListening(address)
 
+        // Slow heads and bodies are found by one sweep, not a timer per
+        // request: a timer costs allocations on every probe answered.
+        let sweep = channel.eventLoop.scheduleRepeatedTask(initialDelay: Self.sweepInterval(limits), delay: Self.sweepInterval(limits)) { _ in
+            let expired = connections.expired(
+                now: NIODeadline.now().uptimeNanoseconds, headerTimeout: limits.headerTimeout, bodyTimeout: limits.bodyTimeout)
+            for (record, event) in expired {
+                record.channel.pipeline.fireUserInboundEventTriggered(event)
+            }
+        }
+        defer { sweep.cancel() }
+
         let shutdownRequested = NIOLockedValueBox(false)
         let allClosed = channel.eventLoop.makePromise(of: Void.self)
         try await withTaskCancellationOrGracefulShutdownHandler {
@@ -167,6 +175,30 @@ public final class ProbeServer: Service, Sendable {
             }
         }
         logger.info("server stopped")
+    }
+
+    /// One connection's pipeline, the same for the server, its tests and the
+    /// fuzzer: idle timer, request-start stamp, HTTP/1.1 decoder, handler.
+    static func addConnectionHandlers(
+        to pipeline: ChannelPipeline.SynchronousOperations,
+        dependencies: ProbeHTTPHandler.Dependencies,
+        record: ConnectionRecord?
+    ) throws {
+        // Read-idle only: a write-idle timer wraps every answer in a promise (two
+        // allocations per request), and a request is what makes a connection busy.
+        try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(dependencies.limits.idleTimeout)))
+        if let record {
+            try pipeline.addHandler(RequestStartObserver(record: record))
+        }
+        try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+        try pipeline.addHandler(ProbeHTTPHandler(dependencies: dependencies, record: record))
+    }
+
+    /// How often slow requests are looked for: a quarter of the shorter
+    /// deadline, between 10 ms and 1 s, so a 408 comes at most that late.
+    static func sweepInterval(_ limits: HealthExporterConfig.Limits) -> TimeAmount {
+        let quarter = min(limits.headerTimeout, limits.bodyTimeout) / 4
+        return TimeAmount(min(max(quarter, .milliseconds(10)), .seconds(1)))
     }
 
     static func describe(_ address: SocketAddress) -> String {

@@ -1,10 +1,14 @@
 import Telemetry
 
-/// The small HTML page at `/`: every probe and check at a glance, with links.
+/// The small HTML page at `/statusz` (the Kubernetes z-page name): every
+/// probe and check at a glance, with links.
 ///
 /// Check names are constrained, but outputs and reasons pass through
 /// ``escape(_:)`` anyway, as everything shown in HTML must.
 enum StatusPage {
+    /// Where the page is served; `GET /` redirects here outside the demo.
+    static let path = "/statusz"
+
     static func render(_ snapshot: HealthSnapshot, version: String) -> String {
         var html = """
             <!DOCTYPE html>
@@ -42,7 +46,9 @@ enum StatusPage {
         html += """
             <h2>Endpoints</h2>
             <ul><li><a href="/livez">/livez</a>, <a href="/readyz">/readyz</a>, <a href="/startupz">/startupz</a> (add <code>?verbose</code>, <code>?exclude=NAME</code>, or <code>Accept: text/plain</code>)</li>
-            <li><a href="/health">/health</a>, <a href="/ready">/ready</a> (the seed app's routes)</li></ul>
+            <li><a href="/health">/health</a>, <a href="/ready">/ready</a> (the seed app's routes)</li>
+            <li><a href="/metrics">/metrics</a> (Prometheus text; OpenMetrics when <code>Accept</code> asks)</li>
+            <li><a href="/statusz">/statusz</a> (this page)</li></ul>
             </body></html>
 
             """

@@ -9,6 +9,7 @@ public enum HealthLogEvent: String, Sendable, CaseIterable {
     case draining
     case reloadSucceeded = "reload_ok"
     case reloadFailed = "reload_failed"
+    case adminRefused = "admin_refused"
 
     /// The metadata key that carries the event kind.
     public static let metadataKey = "event"
@@ -23,6 +24,7 @@ public enum HealthLogEvent: String, Sendable, CaseIterable {
         case .draining: return "4bfdb62e25cc4c818d94b25771e262b3"
         case .reloadSucceeded: return "9332e4b7a2fd4bf9abfab21c2d055ff0"
         case .reloadFailed: return "3524f00c32f44173a03ec33efb5cbc43"
+        case .adminRefused: return "03d65a07fec345538012be5567740758"
         }
     }
 }

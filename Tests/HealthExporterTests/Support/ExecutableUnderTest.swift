@@ -64,7 +64,7 @@ enum ExecutableUnderTest {
 
     /// The port of a JSON "listening" log line on 127.0.0.1.
     static func port(fromListeningLine line: String) -> Int? {
-        guard let range = line.range(of: #""address":"127.0.0.1:"#) else { return nil }
+        guard let range = line.range(of: #""address":"127.0.0.1:"#) ?? line.range(of: #""address":"0.0.0.0:"#) else { return nil }
         return Int(line[range.upperBound...].prefix { $0.isNumber })
     }
 

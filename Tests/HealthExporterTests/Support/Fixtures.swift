@@ -31,12 +31,14 @@ enum TestFixtures {
 
     static func router(
         _ monitor: HealthMonitor,
+        root: HealthExporterConfig.Root = .statusz,
         adminEnabled: Bool = true,
         token: String? = nil,
         details: HealthExporterConfig.Expose.Details = .always
     ) -> ProbeRouter {
         ProbeRouter(
             monitor: monitor,
+            root: root,
             admin: .init(enabled: adminEnabled, tokenFile: token == nil ? nil : "/run/token", token: token.map(AdminToken.init)),
             details: details,
             version: "test"

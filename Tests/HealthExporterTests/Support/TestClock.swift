@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import Testing
 
 /// A `Clock` whose time moves only when a test calls ``advance(by:)``;
 /// sleepers wake when their deadline passes (or when cancelled).
@@ -78,12 +79,8 @@ final class TestClock: Clock, Sendable {
         for sleeper in due { sleeper.continuation.resume() }
     }
 
-    /// Waits (in real time, briefly) until `count` tasks are sleeping.
-    func waitForSleepers(_ count: Int) async throws {
-        for _ in 0..<2000 {
-            if sleeperCount >= count { return }
-            try await Task.sleep(for: .milliseconds(1))
-        }
-        throw CancellationError()
+    /// Waits (in real time, up to a generous deadline) until `count` tasks are sleeping.
+    func waitForSleepers(_ count: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try await eventually("\(count) sleepers on the test clock", sourceLocation: sourceLocation) { sleeperCount >= count }
     }
 }

@@ -30,6 +30,11 @@ struct DependencyChecksIntegrationTests {
         }
     }
 
+    /// Every check's state, for a failure message.
+    private static func describe(_ snapshot: HealthSnapshot) -> String {
+        snapshot.checks.map { "\($0.name): \($0.status) \($0.reason?.rawValue ?? "") \($0.output ?? "")" }.joined(separator: "; ")
+    }
+
     private static func redis(_ port: Int, password: String? = nil, failureThreshold: Int = 3, successThreshold: Int = 2) -> CheckConfig {
         CheckConfig(
             name: "cache", kind: .redis(.init(address: ListenAddress(host: "127.0.0.1", port: port), password: password.map(Secret.init))),
@@ -49,7 +54,9 @@ struct DependencyChecksIntegrationTests {
         let postgres = try await RealPostgres()
         defer { postgres.stop() }
         try await Self.run([Self.redis(redis.port), Self.postgres(postgres.port, password: RealPostgres.password)]) { monitor in
-            try await eventually("ready") { monitor.snapshot.verdict(for: .readiness).status == .pass }
+            try await eventually("ready", within: .seconds(30), detail: { Self.describe(monitor.snapshot) }) {
+                monitor.snapshot.verdict(for: .readiness).status == .pass
+            }
             #expect(monitor.snapshot.verdict(for: .startup).status == .pass)
         }
         // One kept connection, not one per run: the server saw a single backend for the check.

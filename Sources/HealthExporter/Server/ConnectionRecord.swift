@@ -31,10 +31,13 @@ final class ConnectionRecord: Sendable {
         }
     }
 
-    /// The head is complete; a body follows (and is timed) when `expectsBody`.
-    func headReceived(expectsBody: Bool, now: UInt64) {
+    /// The head is complete; the body's deadline runs until the request
+    /// completes. (A request without a body completes in the same read, long
+    /// before any sweep could find that deadline passed: no need to look at
+    /// its headers to tell.)
+    func headReceived(now: UInt64) {
         headSince.store(0, ordering: .relaxed)
-        if expectsBody { bodySince.store(now, ordering: .relaxed) }
+        bodySince.store(now, ordering: .relaxed)
     }
 
     /// The request is complete: the connection made progress.

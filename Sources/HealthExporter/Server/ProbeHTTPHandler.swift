@@ -105,11 +105,7 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         requestStart = .now()
-        if let record {
-            let expectsBody = head.headers.contains(name: "transfer-encoding")
-                || head.headers.first(name: "content-length").map { $0 != "0" } ?? false
-            record.headReceived(expectsBody: expectsBody, now: requestStart.uptimeNanoseconds)
-        }
+        record?.headReceived(now: requestStart.uptimeNanoseconds)
         let limits = dependencies.limits
         if Self.headSize(head) > limits.maxHeaderBytes {
             respondAndClose(.detail(.requestHeaderFieldsTooLarge, "request line and headers are larger than \(limits.maxHeaderBytes) bytes"), context: context)

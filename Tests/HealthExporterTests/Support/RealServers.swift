@@ -92,7 +92,16 @@ final class RealPostgres: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
+        // An open port is not a ready server: until recovery ends, logins get
+        // 57P03 ("the database system is starting up"). pg_isready says when.
         try await waitForPort(port)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while (try? Self.run("\(bin)/pg_isready", ["-q", "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres"])) == nil {
+            guard ContinuousClock.now < deadline else {
+                throw RealServerError(description: "PostgreSQL on port \(port) did not accept connections within 30 s")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     /// Runs SQL as the superuser through psql, returning its trimmed output.

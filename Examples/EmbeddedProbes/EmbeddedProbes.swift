@@ -47,7 +47,7 @@ enum EmbeddedProbes {
         // 2. Metrics and the monitor that holds the latest results.
         let registry = MetricsRegistry()
         try ProcessMetrics.register(in: registry)
-        let metrics = try HealthMetrics(registry: registry, checks: configs, heartbeat: true)
+        let metrics = try HealthMetrics(registry: registry, checks: configs)
         let monitor = HealthMonitor(checks: configs, logger: logger, metrics: metrics, heartbeatTimeout: .seconds(5))
 
         // 3. The scheduler runs each check in the background; probes never wait on it.

@@ -72,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics: HealthMetrics
         do {
             try ProcessMetrics.register(in: registry)
-            metrics = try HealthMetrics(registry: registry, checks: settings.checks, heartbeat: true)
+            metrics = try HealthMetrics(registry: registry, checks: settings.checks)
         } catch {
             ConfigFailure.printError("cannot set up metrics: \(error)")
             throw ExitCode.failure
@@ -83,8 +83,8 @@ struct ServeCommand: AsyncParsableCommand {
         let monitor = HealthMonitor(checks: settings.checks, logger: logger, metrics: metrics, heartbeatTimeout: .seconds(5))
         let lifecycle = SystemdLifecycle(
             notifier: SystemdNotifier(), monitor: monitor, readyWhen: settings.notify.readyWhen, clock: clock, logger: logger)
-        let clients = DependencyClients(configs: settings.checks, logger: logger)
-        let scheduler = CheckScheduler(checks: clients.checks, monitor: monitor, clock: clock, logger: logger)
+        let factory = CheckFactory(configs: settings.checks, logger: logger)
+        let scheduler = CheckScheduler(checks: factory.checks, monitor: monitor, clock: clock, logger: logger)
         var serverConfiguration = ProbeServer.Configuration(settings, metrics: metrics)
         serverConfiguration.inheritedListener = inheritedListener
         let server = ProbeServer(configuration: serverConfiguration, monitor: monitor, logger: logger) { _ in
@@ -100,7 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
         let reloader = ConfigReloader(
             current: settings,
             load: load,
-            clients: clients, scheduler: scheduler, metrics: metrics, lifecycle: lifecycle, logger: logger
+            factory: factory, scheduler: scheduler, metrics: metrics, lifecycle: lifecycle, logger: logger
         )
         let drain = ShutdownDrain(monitor: monitor, lifecycle: lifecycle, delay: settings.drain.delay, clock: clock, logger: logger)
         // Started in order, stopped in reverse: the drain first (readiness off,
@@ -108,7 +108,7 @@ struct ServeCommand: AsyncParsableCommand {
         // so the watchdog beats until the end.
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
-                .init(service: lifecycle), .init(service: clients), .init(service: scheduler),
+                .init(service: lifecycle), .init(service: factory), .init(service: scheduler),
                 .init(service: server), .init(service: reloader), .init(service: drain),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -11,7 +11,7 @@ struct CheckSchedulerTests {
 
     private static func config(_ name: String, interval: Duration = .seconds(10), timeout: Duration = .seconds(2), failureThreshold: Int = 1) -> CheckConfig {
         CheckConfig(
-            name: name, kind: .tcp(address: ListenAddress(host: "127.0.0.1", port: 1)),
+            name: name, kind: .tcp(address: HostPort(host: "127.0.0.1", port: 1)),
             interval: interval, timeout: timeout, failureThreshold: failureThreshold, successThreshold: 1)
     }
 
@@ -163,8 +163,8 @@ struct CheckSchedulerTests {
 
             let changed = Self.config("changed", interval: .seconds(20))
             let newConfigs = [Self.config("kept"), changed, Self.config("added")]
-            await scheduler.reconfigure(
-                checks: [(newConfigs[0], ScriptedCheck()), (changed, changedNew), (newConfigs[2], added)], configs: newConfigs)
+            let plan = ReloadPlan(from: configs, to: newConfigs)
+            await scheduler.apply(plan, started: [(changed, changedNew), (newConfigs[2], added)])
             #expect(monitor.snapshot.checks.map(\.name) == ["kept", "changed", "added"])
             try await eventually("new loops' first results") {
                 ["changed", "added"].allSatisfy { monitor.snapshot.check(named: $0)?.lastResult != nil }

@@ -244,16 +244,15 @@ struct ConfigLoaderTests {
         let checks = try ConfigLoader.parse(yaml: yaml, source: "kinds.yaml").checks
         #expect(checks.map(\.kind.name) == ["postgres", "redis", "http", "tcp", "dns", "disk", "file"])
         #expect(checks[0].kind == .postgres(.init(host: "127.0.0.1", port: 15432, user: "app", database: "appdb", password: Secret("pg-pass"))))
-        #expect(checks[1].kind == .redis(.init(address: ListenAddress(host: "127.0.0.1", port: 6379))))
+        #expect(checks[1].kind == .redis(.init(address: HostPort(host: "127.0.0.1", port: 6379))))
         #expect(checks[2].kind == .http(.init(url: "https://api.internal/healthz", expectStatus: 200...200, bodyContains: "ok", tlsVerify: false)))
-        #expect(checks[3].kind == .tcp(address: ListenAddress(host: "::1", port: 9000)))
+        #expect(checks[3].kind == .tcp(address: HostPort(host: "::1", port: 9000)))
         #expect(checks[4].kind == .dns(host: "db.internal"))
         #expect(checks[5].kind == .disk(.init(path: "/var/lib/app", minFree: 1 << 30, writable: true)))
         #expect(checks[6].kind == .file(.init(path: "/var/run/job.done", maxAge: .seconds(3600))))
         #expect(!"\(checks)".contains("pg-pass"), "the password never prints")
-        if case .postgres(let options) = checks[0].kind {
-            #expect(options.redactedURL == "postgres://app@127.0.0.1:15432/appdb")
-        }
+        let postgres = try #require(checks[0].kind.options(as: CheckKind.PostgresOptions.self))
+        #expect(postgres.redactedURL == "postgres://app@127.0.0.1:15432/appdb")
     }
 
     @Test("an unreadable file names the path and the system's reason")

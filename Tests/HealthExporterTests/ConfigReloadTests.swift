@@ -43,17 +43,17 @@ struct ConfigReloadTests {
     ) async throws {
         let clock = TestClock()
         let config = try ConfigLoader.load(path: path)
-        let metrics = try HealthMetrics(registry: MetricsRegistry(), checks: config.checks, heartbeat: true)
+        let metrics = try HealthMetrics(registry: MetricsRegistry(), checks: config.checks)
         let monitor = HealthMonitor(checks: config.checks, logger: Self.logger, metrics: metrics, heartbeatTimeout: .seconds(5))
         let notifier = InMemoryNotifier()
         let lifecycle = SystemdLifecycle(notifier: notifier, monitor: monitor, readyWhen: .ready, clock: clock, logger: Self.logger)
-        let clients = DependencyClients(configs: config.checks, logger: Self.logger)
+        let factory = CheckFactory(configs: config.checks, logger: Self.logger)
         let scheduler = CheckScheduler(
-            checks: clients.checks, monitor: monitor, clock: clock, jitter: { _ in .zero }, sweepLoop: nil, logger: Self.logger)
+            checks: factory.checks, monitor: monitor, clock: clock, jitter: { _ in .zero }, sweepLoop: nil, logger: Self.logger)
         let reloader = ConfigReloader(
             current: config, load: { () throws(ConfigError) in try ConfigLoader.load(path: path) },
-            clients: clients, scheduler: scheduler, metrics: metrics, lifecycle: lifecycle, logger: Self.logger)
-        let group = ServiceGroup(services: [clients, scheduler], logger: Self.logger)
+            factory: factory, scheduler: scheduler, metrics: metrics, lifecycle: lifecycle, logger: Self.logger)
+        let group = ServiceGroup(services: [factory, scheduler], logger: Self.logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             lifecycle.serverListening()
@@ -120,11 +120,11 @@ struct ConfigReloadTests {
         let notifier = InMemoryNotifier()
         let clock = TestClock()
         let lifecycle = SystemdLifecycle(notifier: notifier, monitor: monitor, readyWhen: .ready, clock: clock, logger: Self.logger)
-        let clients = DependencyClients(configs: TestFixtures.seedChecks, logger: Self.logger)
+        let factory = CheckFactory(configs: TestFixtures.seedChecks, logger: Self.logger)
         let scheduler = CheckScheduler(checks: [], monitor: monitor, clock: clock, sweepLoop: nil, logger: Self.logger)
         let reloader = ConfigReloader(
             current: HealthExporterConfig(checks: TestFixtures.seedChecks), load: nil,
-            clients: clients, scheduler: scheduler, metrics: nil, lifecycle: lifecycle, logger: Self.logger)
+            factory: factory, scheduler: scheduler, metrics: nil, lifecycle: lifecycle, logger: Self.logger)
         #expect(await reloader.reload() == nil)
         #expect(notifier.messages.suffix(2).map { $0["RELOADING"] ?? $0["READY"] } == ["1", "1"])
         #expect(monitor.snapshot.checks.count == 2)

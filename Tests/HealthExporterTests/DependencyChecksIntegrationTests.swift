@@ -14,9 +14,9 @@ struct DependencyChecksIntegrationTests {
 
     private static func run(_ configs: [CheckConfig], _ body: (HealthMonitor) async throws -> Void) async throws {
         let monitor = HealthMonitor(checks: configs, logger: logger)
-        let clients = DependencyClients(configs: configs, logger: logger)
-        let scheduler = CheckScheduler(checks: clients.checks, monitor: monitor, clock: ContinuousClock(), logger: logger)
-        let group = ServiceGroup(services: [clients, scheduler], logger: logger)
+        let factory = CheckFactory(configs: configs, logger: logger)
+        let scheduler = CheckScheduler(checks: factory.checks, monitor: monitor, clock: ContinuousClock(), logger: logger)
+        let group = ServiceGroup(services: [factory, scheduler], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             do {
@@ -37,7 +37,7 @@ struct DependencyChecksIntegrationTests {
 
     private static func redis(_ port: Int, password: String? = nil, failureThreshold: Int = 3, successThreshold: Int = 2) -> CheckConfig {
         CheckConfig(
-            name: "cache", kind: .redis(.init(address: ListenAddress(host: "127.0.0.1", port: port), password: password.map(Secret.init))),
+            name: "cache", kind: .redis(.init(address: HostPort(host: "127.0.0.1", port: port), password: password.map(Secret.init))),
             interval: .milliseconds(150), timeout: .seconds(1), failureThreshold: failureThreshold, successThreshold: successThreshold)
     }
 
@@ -113,8 +113,8 @@ struct DependencyChecksIntegrationTests {
         let redis = try await RealRedis(password: "redis-secret")
         try await Self.run([
             Self.redis(redis.port, password: "wrong", failureThreshold: 1, successThreshold: 1),
-            CheckConfig(name: "cache-ok", kind: .redis(.init(address: ListenAddress(host: "127.0.0.1", port: redis.port), password: Secret("redis-secret"))), interval: .milliseconds(150)),
-            CheckConfig(name: "cache-none", kind: .redis(.init(address: ListenAddress(host: "127.0.0.1", port: redis.port))), interval: .milliseconds(150), failureThreshold: 1),
+            CheckConfig(name: "cache-ok", kind: .redis(.init(address: HostPort(host: "127.0.0.1", port: redis.port), password: Secret("redis-secret"))), interval: .milliseconds(150)),
+            CheckConfig(name: "cache-none", kind: .redis(.init(address: HostPort(host: "127.0.0.1", port: redis.port))), interval: .milliseconds(150), failureThreshold: 1),
         ]) { monitor in
             try await eventually("results") { monitor.snapshot.checks.allSatisfy { $0.reason != .pending } }
             #expect(monitor.snapshot.check(named: "cache")?.reason == .auth)
@@ -143,7 +143,7 @@ struct DependencyChecksIntegrationTests {
     @Test("a listener that accepts and never answers: timeout, decided by the timeout and recorded once", arguments: ["redis", "http"])
     func silentDependency(_ kind: String) async throws {
         let listener = try await SilentListener()
-        let address = ListenAddress(host: "127.0.0.1", port: listener.port)
+        let address = HostPort(host: "127.0.0.1", port: listener.port)
         let checkKind: CheckKind =
             kind == "redis" ? .redis(.init(address: address)) : .http(.init(url: "http://127.0.0.1:\(listener.port)/"))
         let config = CheckConfig(name: "hung", kind: checkKind, interval: .seconds(5), timeout: .milliseconds(400), failureThreshold: 1)
@@ -170,8 +170,8 @@ struct DependencyChecksIntegrationTests {
         defer { TemporaryFile.remove(marker) }
         let open = try await SilentListener()
         let configs = [
-            CheckConfig(name: "tcp-open", kind: .tcp(address: ListenAddress(host: "127.0.0.1", port: open.port)), interval: .milliseconds(150)),
-            CheckConfig(name: "tcp-closed", kind: .tcp(address: ListenAddress(host: "127.0.0.1", port: try await FreePort.find())), interval: .milliseconds(150), failureThreshold: 1),
+            CheckConfig(name: "tcp-open", kind: .tcp(address: HostPort(host: "127.0.0.1", port: open.port)), interval: .milliseconds(150)),
+            CheckConfig(name: "tcp-closed", kind: .tcp(address: HostPort(host: "127.0.0.1", port: try await FreePort.find())), interval: .milliseconds(150), failureThreshold: 1),
             CheckConfig(name: "dns-ok", kind: .dns(host: "localhost"), interval: .milliseconds(150)),
             CheckConfig(name: "dns-bad", kind: .dns(host: "no-such-host.invalid"), interval: .milliseconds(150), failureThreshold: 1),
             CheckConfig(name: "disk-ok", kind: .disk(.init(path: "/tmp", minFree: 1, writable: true)), interval: .milliseconds(150)),

@@ -72,7 +72,7 @@ struct HealthSnapshotTests {
 
     @Test("answers are re-encoded when status, reason or output change, not when only times and counters move")
     func sameAnswers() throws {
-        let tcp = CheckConfig(name: "db", kind: .tcp(address: ListenAddress(host: "127.0.0.1", port: 5432)), failureThreshold: 1)
+        let tcp = CheckConfig(name: "db", kind: .tcp(address: HostPort(host: "127.0.0.1", port: 5432)), failureThreshold: 1)
         let monitor = TestFixtures.monitor([tcp])
         monitor.record(check: "db", outcome: .success(()), duration: .milliseconds(1))
         let first = monitor.snapshot

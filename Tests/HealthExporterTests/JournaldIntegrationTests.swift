@@ -45,7 +45,7 @@ struct JournaldIntegrationTests {
         #expect(down["PRIORITY"] == "3")
         #expect(down["MESSAGE_ID"] == HealthLogEvent.checkDown.messageID)
         #expect(down["SYSLOG_IDENTIFIER"] == "health-exporter")
-        #expect(down["CODE_FILE"]?.hasSuffix("HealthMonitor.swift") == true)
+        #expect(down["CODE_FILE"]?.hasSuffix("TransitionLog.swift") == true)
         #expect(down["CODE_FUNC"] != nil && down["CODE_LINE"] != nil)
 
         let notReady = try #require(try await Self.waitForEntry(pid: pid) { $0["MESSAGE"] == "not ready" })

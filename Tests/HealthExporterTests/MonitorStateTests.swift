@@ -89,7 +89,7 @@ struct MonitorStateTests {
     // MARK: scheduled checks
 
     private static let tcp = CheckConfig(
-        name: "cache", kind: .tcp(address: ListenAddress(host: "127.0.0.1", port: 6379)),
+        name: "cache", kind: .tcp(address: HostPort(host: "127.0.0.1", port: 6379)),
         interval: .seconds(10), timeout: .seconds(2), failureThreshold: 3, successThreshold: 2)
 
     private func time(_ seconds: Int64) -> MonitorTime {
@@ -214,7 +214,7 @@ struct MonitorStateTests {
     @Test("a reconfiguration keeps unchanged checks' state, restarts changed ones, drops removed ones")
     func reconfigure() throws {
         let kept = TestFixtures.simulated("database")
-        let changing = CheckConfig(name: "cache", kind: .tcp(address: ListenAddress(host: "127.0.0.1", port: 6379)), failureThreshold: 3)
+        let changing = CheckConfig(name: "cache", kind: .tcp(address: HostPort(host: "127.0.0.1", port: 6379)), failureThreshold: 3)
         let removed = TestFixtures.simulated("external-service")
         var state = MonitorState(checks: [kept, changing, removed], heartbeatTimeout: .seconds(5), now: time(0))
         _ = try state.setSimulated("database", failing: true, now: TestFixtures.pinnedTime)
@@ -226,7 +226,7 @@ struct MonitorStateTests {
         var changed = changing
         changed.failureThreshold = 1
         let added = TestFixtures.simulated("queue")
-        _ = state.reconfigure([added, changed, kept], now: time(2))
+        _ = state.apply(ReloadPlan(from: [kept, changing, removed], to: [added, changed, kept]), now: time(2))
 
         #expect(state.checks.map(\.name) == ["queue", "cache", "database", "scheduler"])
         #expect(state.generation > generation)
@@ -248,7 +248,7 @@ struct MonitorStateTests {
     func reconfigureEvents() throws {
         var state = MonitorState(checks: TestFixtures.seedChecks, now: time(0))
         _ = try state.setSimulated("database", failing: true, now: TestFixtures.pinnedTime)
-        let events = state.reconfigure([TestFixtures.seedChecks[1]], now: time(1))
+        let events = state.apply(ReloadPlan(from: TestFixtures.seedChecks, to: [TestFixtures.seedChecks[1]]), now: time(1))
         // Only the failing check went away: readiness recovers, and no check changed state.
         #expect(events.count == 1)
         guard case .probeChanged(let verdict) = events.first else {

@@ -10,7 +10,7 @@ struct SystemdNotificationTests {
     private static let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     private static func tcp(_ name: String) -> CheckConfig {
-        CheckConfig(name: name, kind: .tcp(address: ListenAddress(host: "127.0.0.1", port: 5432)), failureThreshold: 1)
+        CheckConfig(name: name, kind: .tcp(address: HostPort(host: "127.0.0.1", port: 5432)), failureThreshold: 1)
     }
 
     @Test("the status line: ready with counts, not ready with each failing check and its reason")

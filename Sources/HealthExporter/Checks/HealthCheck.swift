@@ -7,6 +7,13 @@
 /// one is never started while it is still in flight.
 public protocol HealthCheck: Sendable {
     func run() async throws
+    /// Releases what the check holds between runs (a kept connection); called
+    /// once its loop has stopped, at shutdown or when a reload replaces it.
+    func shutdown() async
+}
+
+extension HealthCheck {
+    public func shutdown() async {}
 }
 
 /// A check from a closure: how a Swift service embeds its own checks.

@@ -3,13 +3,13 @@ import NIOPosix
 
 /// Passes when a TCP connection to `address` opens within the timeout.
 public struct TCPCheck: HealthCheck {
-    public let address: ListenAddress
+    public let address: HostPort
     let timeout: Duration
     let group: any EventLoopGroup
 
     /// - Parameter timeout: The connect timeout; equal to the check's, so a
     ///   cancelled run never lingers past it.
-    public init(address: ListenAddress, timeout: Duration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(address: HostPort, timeout: Duration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.address = address
         self.timeout = timeout
         self.group = group

@@ -17,7 +17,7 @@ public final class ConfigReloader<C: Clock>: Service, Sendable where C.Duration 
 
     private let load: Load?
     private let current: NIOLockedValueBox<HealthExporterConfig>
-    private let clients: DependencyClients
+    private let factory: CheckFactory
     private let scheduler: CheckScheduler<C>
     private let metrics: HealthMetrics?
     private let lifecycle: SystemdLifecycle<C>?
@@ -29,7 +29,7 @@ public final class ConfigReloader<C: Clock>: Service, Sendable where C.Duration 
     public init(
         current: HealthExporterConfig,
         load: Load?,
-        clients: DependencyClients,
+        factory: CheckFactory,
         scheduler: CheckScheduler<C>,
         metrics: HealthMetrics?,
         lifecycle: SystemdLifecycle<C>?,
@@ -37,7 +37,7 @@ public final class ConfigReloader<C: Clock>: Service, Sendable where C.Duration 
     ) {
         self.current = NIOLockedValueBox(current)
         self.load = load
-        self.clients = clients
+        self.factory = factory
         self.scheduler = scheduler
         self.metrics = metrics
         self.lifecycle = lifecycle
@@ -79,9 +79,9 @@ public final class ConfigReloader<C: Clock>: Service, Sendable where C.Duration 
             return nil
         }
         let plan = ReloadPlan(from: configuration, to: next)
-        let (runnable, retired) = clients.reconfigure(next.checks)
-        await scheduler.reconfigure(checks: runnable, configs: next.checks)
-        await clients.retire(retired)
+        let (started, retired) = factory.apply(plan)
+        await scheduler.apply(plan, started: started)
+        await factory.retire(retired)
         current.withLockedValue { $0 = next }
         metrics?.recordConfigLoad(successful: true)
         var metadata: Logger.Metadata = [

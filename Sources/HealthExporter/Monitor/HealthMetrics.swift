@@ -79,13 +79,13 @@ public final class HealthMetrics: Sendable {
     private let reloadSuccessful: Gauge
     private let reloadTimestamp: Gauge
 
-    /// Registers every family in `registry` and pre-creates the series of each check and probe.
+    /// Registers every family in `registry` and pre-creates the series of each
+    /// check and probe; series of checks that appear later (the built-in
+    /// heartbeat, a reload's additions) are made when a snapshot first shows them.
     /// - Throws: ``RegistryError`` when a name is already registered differently.
-    /// - Parameter heartbeat: Also pre-create the series of the built-in `scheduler` heartbeat check.
     public init(
         registry: MetricsRegistry,
         checks configs: [CheckConfig],
-        heartbeat: Bool = false,
         version: String = HealthExporterVersion.current
     ) throws(RegistryError) {
         self.registry = registry
@@ -110,7 +110,7 @@ public final class HealthMetrics: Sendable {
         let families = CheckFamilies(
             up: up, runs: runs, failures: failures, duration: duration, lastSuccess: lastSuccess, transitions: transitions)
         var checks: [String: CheckSeries] = [:]
-        for name in configs.map(\.name) + (heartbeat ? [MonitorState.heartbeatCheckName] : []) {
+        for name in configs.map(\.name) {
             checks[name] = try families.makeSeries(name)
         }
         self.checks = NIOLockedValueBox(checks)
@@ -154,7 +154,13 @@ public final class HealthMetrics: Sendable {
     /// With `previous` (the snapshot before), only checks that differ are
     /// touched: a result changes one check, and there may be hundreds.
     func apply(_ snapshot: HealthSnapshot, previous: HealthSnapshot? = nil) {
-        let checks = self.checks.withLockedValue { $0 }
+        let checks = self.checks.withLockedValue { checks in
+            for check in snapshot.checks where checks[check.name] == nil {
+                // Names are validated and the families are ours: creating a series cannot fail.
+                checks[check.name] = try? checkFamilies.makeSeries(check.name)
+            }
+            return checks
+        }
         let aligned = previous.map { $0.checks.count == snapshot.checks.count } ?? false
         for (index, check) in snapshot.checks.enumerated() {
             if aligned, let old = previous?.checks[index], old.name == check.name, old.isUp == check.isUp, old.lastSuccess == check.lastSuccess {
@@ -184,18 +190,15 @@ public final class HealthMetrics: Sendable {
         }
     }
 
-    /// Follows a reload: series for new checks start at zero, series of
-    /// removed checks leave the exposition, kept checks keep their counts.
-    func reconfigure(checks configs: [CheckConfig]) {
+    /// Follows a reload: series of removed checks leave the exposition; kept
+    /// and changed checks keep their counts (new ones start at zero when a
+    /// snapshot first shows them).
+    func apply(_ plan: ReloadPlan) {
+        let removed = Set(plan.removed)
+        guard !removed.isEmpty else { return }
         checks.withLockedValue { checks in
-            let wanted = Set(configs.map(\.name) + checks.keys.filter { $0 == MonitorState.heartbeatCheckName })
-            let removed = Set(checks.keys).subtracting(wanted)
             checkFamilies.removeSeries(of: removed)
             for name in removed { checks[name] = nil }
-            for name in wanted where checks[name] == nil {
-                // Names are validated and the families are ours: creating a series cannot fail.
-                checks[name] = try? checkFamilies.makeSeries(name)
-            }
         }
     }
 
@@ -203,6 +206,19 @@ public final class HealthMetrics: Sendable {
     public func recordConfigLoad(successful: Bool, at time: WallClockTimestamp = .now()) {
         reloadSuccessful.set(successful)
         if successful { reloadTimestamp.set(time.secondsSinceEpoch) }
+    }
+}
+
+extension HealthMetrics: HealthObserver {
+    /// Mirrors one update: a reload's removals, the snapshot's gauges, its
+    /// transitions, and the run it records.
+    public func observe(_ update: HealthUpdate) {
+        if let plan = update.reload { apply(plan) }
+        apply(update.snapshot, previous: update.previous)
+        apply(update.events)
+        if let run = update.run {
+            recordRun(check: run.check, result: run.result, reason: run.reason, duration: run.duration)
+        }
     }
 }
 

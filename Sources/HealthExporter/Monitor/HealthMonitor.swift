@@ -2,27 +2,33 @@ import Logging
 import NIOConcurrencyHelpers
 import Telemetry
 
-/// Holds the live health state and publishes a new ``HealthSnapshot`` on
-/// every change.
+/// Holds the live health state and publishes every change, as a
+/// ``HealthUpdate``, to its observers.
 ///
 /// Probe requests read ``snapshot`` (one uncontended lock and a reference
-/// count); they never wait for a check. Observers registered with
-/// ``onSnapshot(_:)`` hear each new snapshot before the call that caused it
-/// returns, so an admin flip shows on the very next probe request.
+/// count); they never wait for a check. Observers (``subscribe(_:)``) hear
+/// each update before the call that caused it returns, so an admin flip
+/// shows on the very next probe request; updates reach them one at a time,
+/// in the order the changes happened, so no observer ever goes back to an
+/// older snapshot. The monitor itself only keeps state: the answer store,
+/// systemd, the transition log (``TransitionLog``) and the metrics
+/// (``HealthMetrics``) are observers.
 public final class HealthMonitor: Sendable {
     // Guards the state value and the snapshot made from it; held only to mutate and copy.
     private let state: NIOLockedValueBox<(state: MonitorState, snapshot: HealthSnapshot)>
-    private let observers = NIOLockedValueBox<[@Sendable (HealthSnapshot) -> Void]>([])
+    // Serializes changes with their delivery, so observers hear them in order; probes never take it.
+    private let delivery = NIOLock()
+    private let observers = NIOLockedValueBox<[any HealthObserver]>([])
     private let logger: Logger
-    private let metrics: HealthMetrics?
     private let wallClock: @Sendable () -> WallClockTimestamp
     private let uptime: @Sendable () -> Duration
 
     /// Creates a monitor for `checks`.
     /// - Parameters:
     ///   - checks: The validated check configurations.
-    ///   - logger: Receives one entry per transition.
-    ///   - metrics: Mirrors every snapshot and transition as metrics, when given.
+    ///   - logger: Records commands (admin flips, the heartbeat hook) and, through
+    ///     a ``TransitionLog`` subscribed here, one entry per transition.
+    ///   - metrics: Subscribed at once, when given.
     ///   - heartbeatTimeout: Adds the built-in `scheduler` liveness check, which
     ///     fails when ``beat()`` has not been called for this long.
     ///   - wallClock: The time shown as "last success" (tests pin it).
@@ -40,31 +46,44 @@ public final class HealthMonitor: Sendable {
         let initial = MonitorState(checks: checks, heartbeatTimeout: heartbeatTimeout, now: MonitorTime(wall: wallClock(), uptime: uptime()))
         self.state = NIOLockedValueBox((initial, initial.snapshot()))
         self.logger = logger
-        self.metrics = metrics
         self.wallClock = wallClock
         self.uptime = uptime
-        metrics?.apply(initial.snapshot())
+        subscribe(TransitionLog(logger: logger))
+        if let metrics { subscribe(metrics) }
     }
 
     private var now: MonitorTime {
         MonitorTime(wall: wallClock(), uptime: uptime())
     }
 
+    /// The latest snapshot.
+    public var snapshot: HealthSnapshot {
+        state.withLockedValue { $0.snapshot }
+    }
+
+    /// Delivers the current snapshot to `observer` now, and every update from then on.
+    public func subscribe(_ observer: some HealthObserver) {
+        delivery.withLock {
+            observers.withLockedValue { $0.append(observer) }
+            observer.observe(HealthUpdate(snapshot: snapshot, previous: nil))
+        }
+    }
+
+    /// Calls `body` with the current snapshot now, and with every new one.
+    public func onSnapshot(_ body: @escaping @Sendable (HealthSnapshot) -> Void) {
+        subscribe(SnapshotObserver(body: body))
+    }
+
     /// Applies one run's result: the scheduler's report (or a library's own).
     public func record(check name: String, outcome: Result<Void, CheckFailure>, duration: Duration) {
         let now = self.now
-        mutate { $0.record(name, outcome: outcome, duration: duration, now: now) }
+        let run: CheckRun
         switch outcome {
-        case .success:
-            metrics?.recordRun(check: name, result: .success, reason: nil, duration: duration)
-            logger.debug("check passed", metadata: ["check": "\(name)", "duration_ms": "\(duration.milliseconds)"])
+        case .success: run = CheckRun(check: name, result: .success, reason: nil, duration: duration)
         case .failure(let failure):
-            metrics?.recordRun(check: name, result: failure.reason == .timeout ? .timeout : .failure, reason: failure.reason, duration: duration)
-            logger.debug(
-                "check failed",
-                metadata: ["check": "\(name)", "reason": "\(failure.reason)", "output": "\(failure.message)", "duration_ms": "\(duration.milliseconds)"]
-            )
+            run = CheckRun(check: name, result: failure.reason == .timeout ? .timeout : .failure, reason: failure.reason, duration: duration)
         }
+        mutate(run: run) { $0.record(name, outcome: outcome, duration: duration, now: now) }
     }
 
     /// The scheduler is alive; see `heartbeatTimeout`.
@@ -80,21 +99,6 @@ public final class HealthMonitor: Sendable {
         mutate { $0.sweep(now: now) }
     }
 
-    /// The latest snapshot.
-    public var snapshot: HealthSnapshot {
-        state.withLockedValue { $0.snapshot }
-    }
-
-    /// Calls `observer` with the current snapshot now, and with every new one.
-    ///
-    /// Observers run on the thread that caused the change and must be quick;
-    /// two changes racing may deliver out of order, so keep the highest
-    /// ``HealthSnapshot/generation``.
-    public func onSnapshot(_ observer: @escaping @Sendable (HealthSnapshot) -> Void) {
-        observers.withLockedValue { $0.append(observer) }
-        observer(snapshot)
-    }
-
     /// Fails (`failing: true`) or recovers a simulated check, effective at once.
     ///
     /// The flip counts as the simulated check's run: `health_check_runs_total`
@@ -104,14 +108,11 @@ public final class HealthMonitor: Sendable {
     @discardableResult
     public func setSimulated(check name: String, failing: Bool) throws(CheckControlError) -> HealthSnapshot {
         let now = wallClock()
-        let snapshot = try mutate { state throws(CheckControlError) in
+        let run = CheckRun(check: name, result: failing ? .failure : .success, reason: failing ? .simulated : nil, duration: .zero)
+        let snapshot = try mutate(run: run) { state throws(CheckControlError) in
             try state.setSimulated(name, failing: failing, now: now)
         }
-        metrics?.recordRun(check: name, result: failing ? .failure : .success, reason: failing ? .simulated : nil, duration: .zero)
-        logger.notice(
-            failing ? "check failed by admin request" : "check recovered by admin request",
-            metadata: ["check": "\(name)"]
-        )
+        logger.notice(failing ? "check failed by admin request" : "check recovered by admin request", metadata: ["check": "\(name)"])
         return snapshot
     }
 
@@ -141,88 +142,52 @@ public final class HealthMonitor: Sendable {
         return stopped
     }
 
-    /// Replaces the checks (a configuration reload). Unchanged checks keep
-    /// their state and thresholds' progress; new and changed ones start
-    /// `pending`; removed ones disappear from probes. Metrics follow.
+    /// Applies a reload: checks the plan keeps keep their state and
+    /// thresholds' progress; new and changed ones start `pending`; removed
+    /// ones disappear from probes (and, through the update, from metrics).
     @discardableResult
-    public func reconfigure(checks: [CheckConfig]) -> HealthSnapshot {
+    public func apply(_ plan: ReloadPlan) -> HealthSnapshot {
         let now = self.now
-        metrics?.reconfigure(checks: checks)
-        return mutate { $0.reconfigure(checks, now: now) }
+        return mutate(reload: plan) { $0.apply(plan, now: now) }
     }
 
-    /// Applies a change, publishes the new snapshot, and reports its events.
-    ///
-    /// Metrics are set under the lock so they can never show an older snapshot
-    /// than the newest; observers and logs run after it is released.
+    /// Applies a change and delivers the update to every observer, in order.
     @discardableResult
-    private func mutate<Failure: Error>(_ change: (inout MonitorState) throws(Failure) -> [HealthEvent]) throws(Failure) -> HealthSnapshot {
-        let result = state.withLockedValue { box -> Result<([HealthEvent], HealthSnapshot), Failure> in
-            do throws(Failure) {
-                let generation = box.state.generation
-                let events = try change(&box.state)
-                // Nothing changed (most sweeps): keep the snapshot and its encoded answers.
-                guard box.state.generation != generation else { return .success(([], box.snapshot)) }
-                let previous = box.snapshot
-                box.snapshot = box.state.snapshot()
-                metrics?.apply(box.snapshot, previous: previous)
-                metrics?.apply(events)
-                return .success((events, box.snapshot))
-            } catch {
-                return .failure(error)
+    private func mutate<Failure: Error>(
+        run: CheckRun? = nil,
+        reload: ReloadPlan? = nil,
+        _ change: (inout MonitorState) throws(Failure) -> [HealthEvent]
+    ) throws(Failure) -> HealthSnapshot {
+        delivery.lock()
+        defer { delivery.unlock() }
+        do {
+            let result = state.withLockedValue { box -> Result<HealthUpdate?, Failure> in
+                do throws(Failure) {
+                    let generation = box.state.generation
+                    let events = try change(&box.state)
+                    // Nothing changed (most sweeps): keep the snapshot and its encoded answers.
+                    guard box.state.generation != generation else { return .success(nil) }
+                    let previous = box.snapshot
+                    box.snapshot = box.state.snapshot()
+                    return .success(HealthUpdate(snapshot: box.snapshot, previous: previous, events: events, run: run, reload: reload))
+                } catch {
+                    return .failure(error)
+                }
             }
-        }
-        let (events, snapshot) = try result.get()
-        for observer in observers.withLockedValue({ $0 }) {
-            observer(snapshot)
-        }
-        for event in events {
-            log(event)
-        }
-        return snapshot
-    }
-
-    private func log(_ event: HealthEvent) {
-        switch event {
-        case .checkDown(let check):
-            var metadata: Logger.Metadata = [
-                HealthLogEvent.metadataKey: "\(HealthLogEvent.checkDown.rawValue)",
-                "check": "\(check.name)", "kind": "\(check.kind)", "critical": "\(check.critical)",
-            ]
-            if let reason = check.reason { metadata["reason"] = "\(reason)" }
-            if let output = check.output { metadata["output"] = "\(output)" }
-            logger.log(level: check.critical ? .error : .warning, "check down", metadata: metadata)
-        case .checkUp(let check):
-            logger.notice(
-                "check up",
-                metadata: [HealthLogEvent.metadataKey: "\(HealthLogEvent.checkUp.rawValue)", "check": "\(check.name)", "kind": "\(check.kind)"]
-            )
-        case .probeChanged(let verdict):
-            var metadata: Logger.Metadata = ["probe": "\(verdict.probe.endpoint)", "status": "\(verdict.status)"]
-            if verdict.probe == .readiness {
-                let kind: HealthLogEvent = verdict.status.isHealthy ? .ready : .notReady
-                metadata[HealthLogEvent.metadataKey] = "\(kind.rawValue)"
+            guard let update = try result.get() else { return snapshot }
+            for observer in observers.withLockedValue({ $0 }) {
+                observer.observe(update)
             }
-            let failing = verdict.checks.filter { $0.status == .fail }.map(\.name)
-            if let reason = verdict.reason {
-                metadata["reason"] = "\(reason)"
-            } else if !failing.isEmpty {
-                metadata["failing"] = "\(failing.joined(separator: ","))"
-            }
-            logger.notice("\(Self.transitionMessage(verdict))", metadata: metadata)
-        case .maintenanceChanged(let on):
-            logger.notice(on ? "maintenance on" : "maintenance off")
-        case .checkStale(let check):
-            logger.warning("check stale", metadata: ["check": "\(check.name)", "reason": "stale", "output": "\(check.output ?? "")"])
+            return update.snapshot
         }
     }
+}
 
-    private static func transitionMessage(_ verdict: ProbeVerdict) -> String {
-        let healthy = verdict.status.isHealthy
-        switch verdict.probe {
-        case .liveness: return healthy ? "live" : "not live"
-        case .readiness: return healthy ? "ready" : "not ready"
-        case .startup: return healthy ? "started" : "not started"
-        }
+/// ``HealthMonitor/onSnapshot(_:)``'s closure as an observer.
+private struct SnapshotObserver: HealthObserver {
+    let body: @Sendable (HealthSnapshot) -> Void
+
+    func observe(_ update: HealthUpdate) {
+        body(update.snapshot)
     }
 }

@@ -14,23 +14,21 @@ actor CheckLoops {
     private var closed = false
 
     /// Starts `body` as the loop of `config`, unless the scheduler has
-    /// stopped or a loop for exactly this configuration already runs.
+    /// stopped or a loop for that check already runs.
     /// - Returns: Whether a loop was started.
     @discardableResult
     func start(_ config: CheckConfig, body: @escaping @Sendable () async -> Void) -> Bool {
-        guard !closed, loops[config.name]?.config != config else { return false }
+        guard !closed, loops[config.name] == nil else { return false }
         loops[config.name] = Loop(config: config, task: Task(operation: body))
         return true
     }
 
-    /// Cancels every loop whose configuration is not in `keep` and waits until they end.
+    /// Cancels the loops of the checks named in `names` and waits until they end.
     /// - Returns: How many loops were stopped.
-    func stop(keeping keep: [CheckConfig]) async -> Int {
-        let kept = Dictionary(keep.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let doomed = loops.filter { name, loop in kept[name] != loop.config }
-        for name in doomed.keys { loops[name] = nil }
-        for loop in doomed.values { loop.task.cancel() }
-        for loop in doomed.values { await loop.task.value }
+    func stop(_ names: [String]) async -> Int {
+        let doomed = names.compactMap { loops.removeValue(forKey: $0) }
+        for loop in doomed { loop.task.cancel() }
+        for loop in doomed { await loop.task.value }
         return doomed.count
     }
 

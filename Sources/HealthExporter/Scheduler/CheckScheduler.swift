@@ -13,9 +13,9 @@ import ServiceLifecycle
 ///   timeout fires, and cancelled.
 /// - A heartbeat loop beats every second; a staleness sweep runs on a NIO
 ///   timer, outside Swift's task pool, so a wedged pool still fails liveness.
-/// - ``reconfigure(checks:configs:)`` (a reload) stops the loops of removed
-///   and changed checks, waits for their in-flight runs, and starts the new
-///   ones; loops of unchanged checks run on undisturbed.
+/// - ``apply(_:started:)`` (a reload) stops the loops of removed and changed
+///   checks, waits for their in-flight runs, and starts the new ones; loops
+///   of unchanged checks run on undisturbed.
 ///
 /// Generic over `Clock` so tests drive time by hand.
 public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration == Duration {
@@ -75,23 +75,21 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
         await loops.close()
     }
 
-    /// Switches to a new check list (a reload): stops the loops of checks that
-    /// were removed or whose runnable check changed and waits for their runs
-    /// to end, hands `configs` to the monitor, then starts the new loops.
-    /// A check whose configuration is equal to the running one keeps its loop
-    /// (and its check instance; `checks`' instance for it is not used).
+    /// Applies a reload: stops the loops of the plan's removed and changed
+    /// checks and waits for their runs to end, hands the plan to the monitor,
+    /// then starts `started`. Loops of unchanged checks run on undisturbed.
     /// - Parameters:
-    ///   - checks: The runnable checks of the new configuration.
-    ///   - configs: Every check of the new configuration, including those with
-    ///     no runnable check (simulated, custom).
-    public func reconfigure(checks: [(config: CheckConfig, check: any HealthCheck)], configs: [CheckConfig]) async {
-        let stopped = await loops.stop(keeping: checks.map(\.config))
-        monitor.reconfigure(checks: configs)
-        var started = 0
-        for (config, check) in checks where await loops.start(config, body: { await self.loop(config, check) }) {
-            started += 1
+    ///   - plan: The reload, computed once (``ReloadPlan``).
+    ///   - started: The runnable checks to start: the plan's added and changed
+    ///     checks that run on a schedule (``CheckFactory/apply(_:)``).
+    public func apply(_ plan: ReloadPlan, started: [(config: CheckConfig, check: any HealthCheck)]) async {
+        let stopped = await loops.stop(plan.retired)
+        monitor.apply(plan)
+        var count = 0
+        for (config, check) in started where await loops.start(config, body: { await self.loop(config, check) }) {
+            count += 1
         }
-        logger.info("checks rescheduled", metadata: ["checks": "\(checks.count)", "stopped": "\(stopped)", "started": "\(started)"])
+        logger.info("checks rescheduled", metadata: ["checks": "\(plan.checks.count)", "stopped": "\(stopped)", "started": "\(count)"])
     }
 
     private func loop(_ config: CheckConfig, _ check: any HealthCheck) async {

@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "health-exporter", targets: ["health-exporter"]),
         .library(name: "HealthExporter", targets: ["HealthExporter"]),
         .library(name: "Telemetry", targets: ["Telemetry"]),
+        .library(name: "TelemetryTesting", targets: ["TelemetryTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -38,10 +39,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "TelemetryTesting",
+            dependencies: [
+                "Telemetry",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "HealthExporter",
             dependencies: [
                 "Telemetry",
-                "CSystemd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -88,6 +95,7 @@ let package = Package(
             name: "TelemetryTests",
             dependencies: [
                 "Telemetry",
+                "TelemetryTesting",
                 "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -98,6 +106,7 @@ let package = Package(
             name: "HealthExporterTests",
             dependencies: [
                 "HealthExporter",
+                "TelemetryTesting",
                 "TestSupport",
                 "Telemetry",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -18,7 +18,7 @@ struct ProbeHTTPHandlerTests {
             let router = TestFixtures.router(monitor)
             let dependencies = ProbeHTTPHandler.Dependencies(
                 router: router,
-                answers: AnswerStore(router: router),
+                answers: AnswerStore(renderer: router.answers, monitor: monitor),
                 limits: limits,
                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
                 metrics: nil,

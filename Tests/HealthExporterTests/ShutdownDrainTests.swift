@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Telemetry
+import TelemetryTesting
 import Testing
 
 @testable import HealthExporter

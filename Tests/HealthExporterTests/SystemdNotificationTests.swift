@@ -1,6 +1,7 @@
 import Logging
 import ServiceLifecycle
 import Telemetry
+import TelemetryTesting
 import Testing
 
 @testable import HealthExporter

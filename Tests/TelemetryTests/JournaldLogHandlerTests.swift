@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Logging
+import TelemetryTesting
 import Testing
 
 @testable import Telemetry

@@ -2,8 +2,8 @@ import Logging
 import NIOConcurrencyHelpers
 import ServiceLifecycle
 
-/// Builds the runnable check of each configured check (each kind knows how,
-/// ``CheckKindDefinition/makeCheck(_:clients:)``), keeps them across reloads,
+/// Builds the runnable check of each configured check (each kind's file
+/// under `Checks/Kinds/` knows how), keeps them across reloads,
 /// and owns the lifetime of what they share: the HTTP client and every
 /// check's own connection, shut down when the service group stops (it runs
 /// first, so it stops last).

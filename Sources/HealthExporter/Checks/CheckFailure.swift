@@ -2,7 +2,8 @@
 /// error's stable code) and a short message that names the dependency.
 ///
 /// Messages are built by the checks from values they know to be safe:
-/// passwords, tokens and URL userinfo never reach them (see ``Redaction``).
+/// passwords, tokens and URL userinfo never reach them: configuration
+/// refuses URLs that carry them, and ``Secret`` never prints its value.
 public struct CheckFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// The stable code, shown in bodies, logs and the `reason` label.
     public let reason: FailureReason

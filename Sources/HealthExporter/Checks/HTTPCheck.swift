@@ -5,7 +5,7 @@ import NIOSSL
 
 /// Passes when `GET url` answers a status in `expectStatus` (and its body
 /// contains `bodyContains`, when set). TLS certificates are verified unless
-/// `tlsVerify: false`. Uses the shared client of ``DependencyClients``.
+/// `tlsVerify: false`. Uses the HTTP client all http checks share (made by ``CheckFactory``).
 public struct HTTPCheck: HealthCheck {
     public let options: CheckKind.HTTPOptions
     let timeout: Duration

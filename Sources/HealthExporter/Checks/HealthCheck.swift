@@ -2,7 +2,7 @@
 /// probe request, and cancels it at its timeout.
 ///
 /// Return to pass; throw ``CheckFailure`` to fail with a reason (any other
-/// error is classified by ``CheckFailure/classify(_:)``). Implementations must
+/// error is classified by ``CheckFailure/classify(_:target:)``). Implementations must
 /// honour task cancellation, so a timed-out run ends promptly and the next
 /// one is never started while it is still in flight.
 public protocol HealthCheck: Sendable {

@@ -39,9 +39,9 @@ public struct KubeletProbePlan: Sendable, Equatable {
         let startupPeriod = 2
         let startupFailures = Self.ceilDivide(max(60, Self.startupBudget(config)), startupPeriod)
         self.init(
-            startup: KubeletProbe(path: "/startupz", port: port, periodSeconds: startupPeriod, timeoutSeconds: timeout(for: .startup), failureThreshold: startupFailures),
-            liveness: KubeletProbe(path: "/livez", port: port, periodSeconds: livenessPeriod, timeoutSeconds: timeout(for: .liveness), failureThreshold: livenessFailures),
-            readiness: KubeletProbe(path: "/readyz", port: port, periodSeconds: readinessPeriod, timeoutSeconds: timeout(for: .readiness), failureThreshold: 1),
+            startup: KubeletProbe(path: Route.probe(.startup, check: nil).path, port: port, periodSeconds: startupPeriod, timeoutSeconds: timeout(for: .startup), failureThreshold: startupFailures),
+            liveness: KubeletProbe(path: Route.probe(.liveness, check: nil).path, port: port, periodSeconds: livenessPeriod, timeoutSeconds: timeout(for: .liveness), failureThreshold: livenessFailures),
+            readiness: KubeletProbe(path: Route.probe(.readiness, check: nil).path, port: port, periodSeconds: readinessPeriod, timeoutSeconds: timeout(for: .readiness), failureThreshold: 1),
             terminationGracePeriodSeconds: Self.ceilSeconds(config.drain.timeout) + 5
         )
     }

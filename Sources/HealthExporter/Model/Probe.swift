@@ -28,15 +28,11 @@ public enum Probe: String, Sendable, Hashable, CaseIterable, Comparable, CustomS
     }
 
     /// The probe a request path asks: `/livez`, `/readyz/NAME`, and the
-    /// seed's `/health` (liveness) and `/ready` (readiness); nil for other paths.
+    /// seed's `/health` (liveness) and `/ready` (readiness); nil for other
+    /// paths. The server's ``Route`` table decides.
     public init?(requestPath path: String) {
-        guard path.hasPrefix("/"), let segment = path.dropFirst().split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first
-        else { return nil }
-        switch segment {
-        case "health": self = .liveness
-        case "ready": self = .readiness
-        default: self.init(endpoint: segment)
-        }
+        guard let probe = Route(path: Substring(path)).probe else { return nil }
+        self = probe
     }
 
     public var description: String { rawValue }

@@ -29,7 +29,7 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
     private let logger: Logger
 
     /// - Parameters:
-    ///   - checks: The runnable checks (``DependencyClients/checks``, or your own).
+    ///   - checks: The runnable checks (``CheckFactory/checks``, or your own).
     ///   - monitor: Receives every result.
     ///   - clock: Time for intervals, timeouts and durations.
     ///   - jitter: A random delay up to the given bound (tests pass `{ _ in .zero }`).

@@ -1,35 +1,34 @@
 import NIOConcurrencyHelpers
 
-/// Holds the ``PrebuiltAnswers`` of the newest snapshot, kept current by the
-/// monitor; event loops read it without waiting on anything but a short lock.
-final class AnswerStore: Sendable {
+/// Holds the ``PrebuiltAnswers`` of the newest snapshot; it observes the
+/// monitor and encodes with ``ProbeAnswers`` alone (no way back into the
+/// monitor). Event loops read it without waiting on anything but a short lock.
+final class AnswerStore: HealthObserver {
     // Guards the reference only; the answers themselves are immutable.
-    private let current: NIOLockedValueBox<PrebuiltAnswers>
-    private let router: ProbeRouter
+    private let current: NIOLockedValueBox<PrebuiltAnswers?>
+    private let renderer: ProbeAnswers
 
-    init(router: ProbeRouter) {
-        self.router = router
-        self.current = NIOLockedValueBox(PrebuiltAnswers(snapshot: router.monitor.snapshot, router: router))
-        router.monitor.onSnapshot { [weak self] snapshot in
-            self?.update(snapshot)
-        }
+    /// Subscribes to `monitor` at once, so the first answers exist before any request.
+    init(renderer: ProbeAnswers, monitor: HealthMonitor) {
+        self.renderer = renderer
+        self.current = NIOLockedValueBox(nil)
+        monitor.subscribe(self)
     }
 
     var answers: PrebuiltAnswers {
-        current.withLockedValue { $0 }
+        // Set by the subscription's first delivery, inside init.
+        current.withLockedValue { $0! }
     }
 
-    private func update(_ snapshot: HealthSnapshot) {
-        // Encode outside the lock, and only when an answer changed; racing updates keep the newest generation.
-        let stored = answers
+    func observe(_ update: HealthUpdate) {
+        // Encode only when an answer changed; updates arrive in order.
+        let stored = current.withLockedValue { $0 }
         let fresh =
-            stored.snapshot.hasSameAnswers(as: snapshot)
-            ? PrebuiltAnswers(snapshot: snapshot, sharing: stored)
-            : PrebuiltAnswers(snapshot: snapshot, router: router)
-        current.withLockedValue { stored in
-            if fresh.snapshot.generation >= stored.snapshot.generation {
-                stored = fresh
+            if let stored, stored.snapshot.hasSameAnswers(as: update.snapshot) {
+                PrebuiltAnswers(snapshot: update.snapshot, sharing: stored)
+            } else {
+                PrebuiltAnswers(snapshot: update.snapshot, renderer: renderer)
             }
-        }
+        current.withLockedValue { $0 = fresh }
     }
 }

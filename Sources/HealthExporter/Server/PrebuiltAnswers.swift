@@ -7,47 +7,21 @@ import NIOHTTP1
 /// HTTP/1.1 keep-alive, JSON) is answered by writing one of these buffers:
 /// no routing, no rendering, no allocation per request.
 final class PrebuiltAnswers: Sendable {
-    /// The routes worth encoding ahead.
-    enum Route: Int, CaseIterable, Sendable {
-        case livez, readyz, startupz, health, ready
-
-        init?(uri: String) {
-            switch uri {
-            case "/livez": self = .livez
-            case "/readyz": self = .readyz
-            case "/startupz": self = .startupz
-            case "/health": self = .health
-            case "/ready": self = .ready
-            default: return nil
-            }
-        }
-
-        var path: String {
-            switch self {
-            case .livez: return "/livez"
-            case .readyz: return "/readyz"
-            case .startupz: return "/startupz"
-            case .health: return "/health"
-            case .ready: return "/ready"
-            }
-        }
-    }
-
     let snapshot: HealthSnapshot
     private let getBytes: [ByteBuffer]
     private let headBytes: [ByteBuffer]
     private let statuses: [HTTPResponseStatus]
-    // Each route's probe, from the one rule in Probe(requestPath:), resolved here rather than per request.
+    // Each route's probe (Route.probe), resolved here rather than per request.
     private let probes: [Probe]
 
-    init(snapshot: HealthSnapshot, router: ProbeRouter) {
+    init(snapshot: HealthSnapshot, renderer: ProbeAnswers) {
         self.snapshot = snapshot
         var get: [ByteBuffer] = []
         var head: [ByteBuffer] = []
         var statuses: [HTTPResponseStatus] = []
         let allocator = ByteBufferAllocator()
-        for route in Route.allCases {
-            let answer = router.answer(ProbeRequest(method: .GET, path: route.path), snapshot: snapshot)
+        for route in Route.hot {
+            let answer = renderer.hotAnswer(route, snapshot: snapshot)
             var full = allocator.buffer(capacity: 160)
             answer.encode(into: &full, includeBody: true, connection: .implicitKeepAlive)
             var headOnly = allocator.buffer(capacity: 128)
@@ -59,8 +33,8 @@ final class PrebuiltAnswers: Sendable {
         self.getBytes = get
         self.headBytes = head
         self.statuses = statuses
-        self.probes = Route.allCases.map { route in
-            guard let probe = Probe(requestPath: route.path) else { preconditionFailure("\(route.path) answers no probe") }
+        self.probes = Route.hot.map { route in
+            guard let probe = route.probe else { preconditionFailure("\(route.path) answers no probe") }
             return probe
         }
     }
@@ -77,16 +51,17 @@ final class PrebuiltAnswers: Sendable {
         self.probes = previous.probes
     }
 
-    func bytes(for route: Route, head: Bool) -> ByteBuffer {
-        head ? headBytes[route.rawValue] : getBytes[route.rawValue]
+    /// The bytes of the hot route at `index` (``Route/hotIndex(uri:)``).
+    func bytes(for index: Int, head: Bool) -> ByteBuffer {
+        head ? headBytes[index] : getBytes[index]
     }
 
-    func status(for route: Route) -> HTTPResponseStatus {
-        statuses[route.rawValue]
+    func status(for index: Int) -> HTTPResponseStatus {
+        statuses[index]
     }
 
-    /// The probe a route answers (the seed's `/health` and `/ready` count as liveness and readiness).
-    func probe(for route: Route) -> Probe {
-        probes[route.rawValue]
+    /// The probe the hot route at `index` answers (the seed's `/health` and `/ready` count as liveness and readiness).
+    func probe(for index: Int) -> Probe {
+        probes[index]
     }
 }

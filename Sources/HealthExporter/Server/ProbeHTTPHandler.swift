@@ -33,8 +33,8 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The request being received, decided at its head.
     private enum Pending {
-        /// A hot route: answered from pre-encoded bytes.
-        case prebuilt(PrebuiltAnswers.Route, head: Bool)
+        /// A hot route (its index in ``Route/hot``): answered from pre-encoded bytes.
+        case prebuilt(Int, head: Bool)
         /// Anything else: routed and rendered when the request ends.
         case routed(ProbeRequest, connection: HTTPAnswer.ConnectionHeader, head: Bool)
     }
@@ -123,7 +123,7 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let isHead = head.method == .HEAD
         let keepAlive = head.isKeepAlive && !quiescing
         if keepAlive, head.version == .http1_1, head.method == .GET || isHead,
-            let route = PrebuiltAnswers.Route(uri: head.uri), !ProbeRequest.prefersText(head.headers)
+            let route = Route.hotIndex(uri: head.uri), !ProbeRequest.prefersText(head.headers)
         {
             state = .receiving(.prebuilt(route, head: isHead), bodyBytes: 0)
         } else {
@@ -140,7 +140,7 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let answers = dependencies.answers.answers
             dependencies.logger.debug(
                 "request",
-                metadata: ["path": "\(route.path)", "status": "\(answers.status(for: route).code)"]
+                metadata: ["path": "\(Route.hot[route].path)", "status": "\(answers.status(for: route).code)"]
             )
             context.write(wrapOutboundOut(answers.bytes(for: route, head: head)), promise: nil)
             needsFlush = true
@@ -148,7 +148,7 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .prebuilt(let route, let head):
             // Quiescing began after the head: the pre-encoded bytes say keep-alive, so render afresh.
             let request = ProbeRequest(
-                method: head ? .HEAD : .GET, path: route.path,
+                method: head ? .HEAD : .GET, path: Route.hot[route].path,
                 peerIsLoopback: peer.isLoopback, listenerIsLoopback: peer.listenerIsLoopback, peer: peer.address)
             routed(request, connection: .close, head: head, context: context)
         case .routed(let request, let connection, let head):
@@ -163,7 +163,7 @@ final class ProbeHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             metadata: ["method": "\(request.method)", "path": "\(request.path)", "status": "\(answer.status.code)"]
         )
         write(answer, includeBody: !head, connection: connection, context: context, thenClose: connection == .close)
-        if let probe = Probe(requestPath: request.path) {
+        if let probe = request.route.probe {
             recordProbe(probe, code: answer.status.code)
         }
     }

@@ -5,7 +5,11 @@ import Telemetry
 public struct ProbeRequest: Sendable, Equatable {
     public var method: HTTPMethod
     /// The path without query, e.g. `/readyz/database`.
-    public var path: String
+    public var path: String {
+        didSet { route = Route(path: Substring(path)) }
+    }
+    /// What the path asks for, parsed once.
+    private(set) var route: Route
     /// `?verbose` (present, and not `0`/`false`).
     public var verbose: Bool
     /// Every `?exclude=NAME`.
@@ -38,6 +42,7 @@ public struct ProbeRequest: Sendable, Equatable {
     ) {
         self.method = method
         self.path = path
+        self.route = Route(path: Substring(path))
         self.verbose = verbose
         self.excluded = excluded
         self.wantsText = wantsText

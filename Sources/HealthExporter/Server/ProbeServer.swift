@@ -25,7 +25,7 @@ public final class ProbeServer: Service, Sendable {
         /// Counts probe requests and serves `/metrics`, when given.
         public var metrics: HealthMetrics?
         /// An already listening socket to serve on instead of binding `listen`
-        /// (systemd socket activation, ``SocketActivation/inheritedListener()``).
+        /// (systemd socket activation, Telemetry's `SocketActivation.inheritedListener()`).
         public var inheritedListener: CInt?
 
         public init(
@@ -81,7 +81,7 @@ public final class ProbeServer: Service, Sendable {
         )
         self.dependencies = ProbeHTTPHandler.Dependencies(
             router: router,
-            answers: AnswerStore(router: router),
+            answers: AnswerStore(renderer: router.answers, monitor: monitor),
             limits: configuration.limits,
             logger: logger,
             metrics: configuration.metrics

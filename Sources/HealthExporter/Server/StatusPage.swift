@@ -6,9 +6,6 @@ import Telemetry
 /// Check names are constrained, but outputs and reasons pass through
 /// ``escape(_:)`` anyway, as everything shown in HTML must.
 enum StatusPage {
-    /// Where the page is served; `GET /` redirects here outside the demo.
-    static let path = "/statusz"
-
     static func render(_ snapshot: HealthSnapshot, version: String) -> String {
         var html = """
             <!DOCTYPE html>
@@ -23,7 +20,7 @@ enum StatusPage {
             """
         for probe in Probe.allCases {
             let verdict = snapshot.verdict(for: probe)
-            let path = "/\(probe.endpoint)"
+            let path = Route.probe(probe, check: nil).path
             html += "<tr><td>\(probe.endpoint)</td><td class=\"\(verdict.status)\">\(verdict.status)"
             if let reason = verdict.reason { html += " (\(escape(reason.rawValue)))" }
             html += "</td><td><a href=\"\(path)?verbose\">\(path)?verbose</a></td></tr>\n"

@@ -1,5 +1,4 @@
 import CSystemd
-import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
 import Glibc
@@ -58,23 +57,5 @@ public struct SystemdJournalSink: JournalSink {
         var status = stat()
         guard fstat(STDERR_FILENO, &status) == 0 else { return false }
         return UInt64(status.st_dev) == device && UInt64(status.st_ino) == inode
-    }
-}
-
-/// Keeps entries in memory: what would have been sent, for tests.
-public final class InMemoryJournalSink: JournalSink {
-    // The lock guards `storage`, appended from any logging thread.
-    private let storage = NIOLockedValueBox<[[JournalField]]>([])
-
-    public init() {}
-
-    public func send(_ fields: [JournalField]) -> Bool {
-        storage.withLockedValue { $0.append(fields) }
-        return true
-    }
-
-    /// Every entry so far, oldest first.
-    public var entries: [[JournalField]] {
-        storage.withLockedValue { $0 }
     }
 }

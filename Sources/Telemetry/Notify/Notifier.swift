@@ -1,6 +1,6 @@
 /// Tells the service manager about start-up, status, liveness and shutdown.
 ///
-/// ``SystemdNotifier`` speaks `sd_notify(3)`; ``InMemoryNotifier`` records
+/// ``SystemdNotifier`` speaks `sd_notify(3)`; `InMemoryNotifier` (in `TelemetryTesting`) records
 /// messages for tests. Implementations must be quick and must not throw: a
 /// service manager that is not listening is not the service's problem.
 public protocol Notifier: Sendable {

@@ -24,7 +24,7 @@ private let dependencies: ProbeHTTPHandler.Dependencies = {
         details: .loopback, version: "fuzz")
     return ProbeHTTPHandler.Dependencies(
         router: router,
-        answers: AnswerStore(router: router),
+        answers: AnswerStore(renderer: router.answers, monitor: monitor),
         limits: .init(maxHeaderBytes: 2048, maxBodyBytes: 1024),
         logger: Logger(label: "fuzz", factory: { _ in SwiftLogNoOpLogHandler() }),
         metrics: nil,

@@ -25,7 +25,7 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let head = HTTPRequestHead(version: .http1_1, method: methods[Int(selector) % methods.count], uri: uri)
     let peer = ConnectionPeer(address: "127.0.0.1", isLoopback: selector & 0x80 == 0, listenerIsLoopback: selector & 0x40 == 0)
     let request = ProbeRequest(head: head, connection: peer)
-    _ = PrebuiltAnswers.Route(uri: uri)
+    _ = Route.hotIndex(uri: uri)
     _ = Probe(requestPath: request.path)
     let answer = router.answer(request, snapshot: monitor.snapshot)
     if answer.status.code < 200 || answer.status.code > 599 {

@@ -2,34 +2,37 @@ import NIOHTTP1
 import Telemetry
 
 /// The state-changing routes: `/admin/checks/NAME/fail|recover`,
-/// `/admin/maintenance/on|off` and the test hook `/admin/heartbeat/stop`;
-/// who may use them is ``AdminGate``'s to say.
-extension ProbeRouter {
-    func adminAnswer(_ segments: [Substring], request: ProbeRequest) -> HTTPAnswer {
-        switch (segments.count, segments.first) {
-        case (3, "checks") where segments[2] == "fail" || segments[2] == "recover":
-            if let refusal = adminGate.refusal(for: request) { return refusal }
-            let name = String(segments[1])
-            let failing = segments[2] == "fail"
+/// `/admin/maintenance/on|off`, the test hook `/admin/heartbeat/stop`, and
+/// the seed's `/simulate_*`. Who may use them is the ``AdminGate``'s to say;
+/// the change goes to the monitor, whose observers (the answer store among
+/// them) hear it before the answer is written.
+struct AdminCommands: Sendable {
+    let monitor: HealthMonitor
+    let gate: AdminGate
+
+    func perform(_ request: ProbeRequest) -> HTTPAnswer {
+        if let refusal = gate.refusal(for: request) { return refusal }
+        switch request.route {
+        case .simulate(let simulation):
             do {
-                let snapshot = try monitor.setSimulated(check: name, failing: failing)
-                let status = snapshot.check(named: name)?.status ?? (failing ? .fail : .pass)
-                return HTTPAnswer(
-                    status: .ok,
-                    contentType: HTTPAnswer.json,
-                    body: "{\"check\":\(JSONText.quoted(name)),\"status\":\"\(status)\"}"
-                )
+                try monitor.setSimulated(check: simulation.check, failing: simulation.failing)
             } catch {
                 return Self.controlErrorAnswer(error)
             }
-        case (2, "maintenance") where segments[1] == "on" || segments[1] == "off":
-            if let refusal = adminGate.refusal(for: request) { return refusal }
-            let on = segments[1] == "on"
+            return HTTPAnswer(status: .ok, contentType: HTTPAnswer.json, body: "{\"message\":\(JSONText.quoted(simulation.message))}")
+        case .admin(.setCheck(let name, let failing)):
+            do {
+                let snapshot = try monitor.setSimulated(check: name, failing: failing)
+                let status = snapshot.check(named: name)?.status ?? (failing ? .fail : .pass)
+                return HTTPAnswer(status: .ok, contentType: HTTPAnswer.json, body: "{\"check\":\(JSONText.quoted(name)),\"status\":\"\(status)\"}")
+            } catch {
+                return Self.controlErrorAnswer(error)
+            }
+        case .admin(.maintenance(let on)):
             monitor.setMaintenance(on)
             return HTTPAnswer(status: .ok, contentType: HTTPAnswer.json, body: "{\"maintenance\":\(on)}")
-        case (2, "heartbeat") where segments[1] == "stop":
+        case .admin(.stopHeartbeat):
             // A test hook for restarts: liveness fails as if the scheduler were wedged.
-            if let refusal = adminGate.refusal(for: request) { return refusal }
             guard monitor.stopHeartbeat() else {
                 return .detail(.conflict, "this monitor has no heartbeat check to stop")
             }

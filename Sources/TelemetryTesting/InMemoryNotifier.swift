@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import Telemetry
 
 /// A ``Notifier`` that keeps every message, for tests.
 public final class InMemoryNotifier: Notifier {

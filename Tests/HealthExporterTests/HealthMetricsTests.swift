@@ -1,3 +1,4 @@
+import NIOCore
 import Telemetry
 import Testing
 
@@ -42,14 +43,23 @@ struct HealthMetricsTests {
         #expect(value(text, #"health_probe_duration_seconds_count{probe="readyz"}"#) == 3)
     }
 
-    @Test("a second registration of the same families in one registry conflicts only if definitions differ")
+    @Test("two HealthMetrics on one registry share its families and series; a differing definition is refused by name")
     func sharedRegistry() throws {
         let registry = MetricsRegistry()
-        _ = try HealthMetrics(registry: registry, checks: TestFixtures.seedChecks)
-        _ = try HealthMetrics(registry: registry, checks: TestFixtures.seedChecks)
-        _ = try registry.gauge("health_probe_up_other", help: "fine")
+        let first = try HealthMetrics(registry: registry, checks: TestFixtures.seedChecks)
+        let second = try HealthMetrics(registry: registry, checks: TestFixtures.seedChecks)
+        first.recordRun(check: "database", result: .success, reason: nil, duration: .milliseconds(1))
+        second.recordRun(check: "database", result: .success, reason: nil, duration: .milliseconds(1))
+        let text = String(buffer: registry.render(.prometheus, allocator: ByteBufferAllocator()))
+        #expect(text.contains(#"health_check_runs_total{check="database",result="success"} 2"#), "one series, counted by both")
+        #expect(text.split(separator: "\n").filter { $0 == "# TYPE health_check_runs_total counter" }.count == 1, "one family, rendered once")
+
         let clash = MetricsRegistry()
         _ = try clash.counter("health_check_runs_total", help: "someone else's", labels: ["check"])
-        #expect(throws: RegistryError.self) { try HealthMetrics(registry: clash, checks: []) }
+        #expect {
+            try HealthMetrics(registry: clash, checks: [])
+        } throws: { error in
+            "\(error)".contains("health_check_runs_total")
+        }
     }
 }

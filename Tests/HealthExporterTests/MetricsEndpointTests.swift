@@ -8,13 +8,15 @@ import Testing
 
 @Suite("/metrics on the running server", .timeLimit(.minutes(1)))
 struct MetricsEndpointTests {
-    private static func instrumented() throws -> (HealthMonitor, ProbeServer.Configuration) {
+    private static let scheduled = CheckConfig(name: "cache", kind: .custom, interval: .seconds(10))
+
+    private static func instrumented(checks: [CheckConfig] = TestFixtures.seedChecks) throws -> (HealthMonitor, ProbeServer.Configuration) {
         let registry = MetricsRegistry()
         try ProcessMetrics.register(in: registry)
-        let metrics = try HealthMetrics(registry: registry, checks: TestFixtures.seedChecks, version: "9.9.9")
+        let metrics = try HealthMetrics(registry: registry, checks: checks, version: "9.9.9")
         metrics.recordConfigLoad(successful: true, at: TestFixtures.pinnedTime)
         let monitor = HealthMonitor(
-            checks: TestFixtures.seedChecks,
+            checks: checks,
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             metrics: metrics,
             wallClock: { TestFixtures.pinnedTime }
@@ -95,15 +97,23 @@ struct MetricsEndpointTests {
         }
     }
 
-    @Test("scraping never changes health: no check runs, nothing flips")
+    @Test("scraping never runs a check: 20 scrapes beside a running scheduler, no run and no new snapshot")
     func scrapeIsPassive() async throws {
-        let (monitor, configuration) = try Self.instrumented()
-        let before = monitor.snapshot.generation
-        try await RunningServer.with(monitor: monitor, configuration: configuration) { port, _ in
+        let (monitor, configuration) = try Self.instrumented(checks: [Self.scheduled])
+        let check = CheckSchedulerTests.ScriptedCheck()
+        // Time stands still on the test clock: any run after the first would be the scrape's doing.
+        let scheduler = CheckScheduler(
+            checks: [(Self.scheduled, check)], monitor: monitor, clock: TestClock(), jitter: { _ in .zero }, sweepLoop: nil,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await RunningServer.with(monitor: monitor, configuration: configuration, alongside: [scheduler]) { port, _ in
+            try await eventually("the first run's result") { monitor.snapshot.check(named: "cache")?.lastResult != nil }
+            let runs = check.runs
+            let generation = monitor.snapshot.generation
             let client = try await RawHTTPClient.connect(port: port)
-            for _ in 0..<20 { _ = try await client.request("GET", "/metrics") }
+            for _ in 0..<20 { #expect(try await client.request("GET", "/metrics").status == 200) }
             await client.close()
+            #expect(check.runs == runs, "a scrape ran the check")
+            #expect(monitor.snapshot.generation == generation, "a scrape changed the state")
         }
-        #expect(monitor.snapshot.generation == before)
     }
 }

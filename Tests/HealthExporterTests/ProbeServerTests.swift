@@ -90,11 +90,20 @@ struct ProbeServerTests {
         }
     }
 
-    @Test("graceful shutdown stops the listener and run() returns")
+    @Test("graceful shutdown closes the listener (connect is refused, not reset or timed out) and run() returns")
     func gracefulShutdown() async throws {
-        let port = try await RunningServer.with { port, _ in port }
-        await #expect(throws: (any Error).self) {
+        // RunningServer.with returns only once the group, and so run(), has returned.
+        let port = try await RunningServer.with { port, _ in
+            let client = try await RawHTTPClient.connect(port: port)
+            let status = try await client.request("GET", "/livez").status
+            #expect(status == 200)
+            return port
+        }
+        await #expect {
             _ = try await RawHTTPClient.connect(port: port)
+        } throws: { error in
+            guard let failure = error as? NIOConnectionError, !failure.connectionErrors.isEmpty else { return false }
+            return failure.connectionErrors.allSatisfy { ($0.error as? IOError)?.errnoCode == ECONNREFUSED }
         }
     }
 

@@ -29,7 +29,8 @@ public final class CheckFactory: Service, Sendable {
     /// Applies a reload: unchanged checks keep their instance (and connection);
     /// added and changed ones are built anew.
     /// - Returns: The runnable checks to start (added and changed), and the
-    ///   old instances to ``retire(_:)`` once their loops have stopped.
+    ///   old instances to shut down once their loops have stopped (the
+    ///   scheduler does, ``CheckScheduler/apply(_:started:retiring:)``).
     public func apply(_ plan: ReloadPlan) -> (started: [Runnable], retired: [any HealthCheck]) {
         current.withLockedValue { current in
             let previous = Dictionary(current.map { ($0.config.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -49,20 +50,13 @@ public final class CheckFactory: Service, Sendable {
         }
     }
 
-    /// Closes the connections of checks a reload dropped or replaced.
-    public func retire(_ checks: [any HealthCheck]) async {
-        for check in checks {
-            await check.shutdown()
-        }
-    }
-
     private static func make(_ config: CheckConfig, _ clients: SharedClients) -> (any HealthCheck)? {
         config.kind.definition.makeCheck(config, clients: clients)
     }
 
     public func run() async throws {
         try? await gracefulShutdown()
-        await retire(checks.map(\.check))
+        for check in checks.map(\.check) { await check.shutdown() }
         try await clients.shutdown()
     }
 }

@@ -1,4 +1,5 @@
 import NIOPosix
+import Telemetry
 
 #if canImport(Glibc)
 import Glibc
@@ -27,8 +28,7 @@ public struct FileCheck: HealthCheck {
             }
             if let maxAge = options.maxAge {
                 let age = now() - Double(status.st_mtim.tv_sec)
-                let limit = Double(maxAge.components.seconds) + Double(maxAge.components.attoseconds) / 1e18
-                if age > limit {
+                if age > maxAge.inSeconds {
                     return CheckFailure(.stale, "\(options.path) last modified \(Int(age))s ago, older than maxAge \(ConfigValueParsers.format(maxAge))")
                 }
             }

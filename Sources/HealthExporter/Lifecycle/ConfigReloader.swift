@@ -80,8 +80,7 @@ public final class ConfigReloader<C: Clock>: Service, Sendable where C.Duration 
         }
         let plan = ReloadPlan(from: configuration, to: next)
         let (started, retired) = factory.apply(plan)
-        await scheduler.apply(plan, started: started)
-        await factory.retire(retired)
+        await scheduler.apply(plan, started: started, retiring: retired)
         current.withLockedValue { $0 = next }
         metrics?.recordConfigLoad(successful: true)
         var metadata: Logger.Metadata = [

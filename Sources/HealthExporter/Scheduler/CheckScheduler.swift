@@ -76,14 +76,20 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
     }
 
     /// Applies a reload: stops the loops of the plan's removed and changed
-    /// checks and waits for their runs to end, hands the plan to the monitor,
-    /// then starts `started`. Loops of unchanged checks run on undisturbed.
+    /// checks and waits for their runs to end, shuts their old instances down,
+    /// hands the plan to the monitor, then starts `started`. Loops of
+    /// unchanged checks run on undisturbed.
     /// - Parameters:
     ///   - plan: The reload, computed once (``ReloadPlan``).
     ///   - started: The runnable checks to start: the plan's added and changed
     ///     checks that run on a schedule (``CheckFactory/apply(_:)``).
-    public func apply(_ plan: ReloadPlan, started: [(config: CheckConfig, check: any HealthCheck)]) async {
+    ///   - retiring: The old instances the plan replaces or removes, shut down
+    ///     once their loops have stopped (a run never meets a closed connection).
+    public func apply(
+        _ plan: ReloadPlan, started: [(config: CheckConfig, check: any HealthCheck)], retiring: [any HealthCheck] = []
+    ) async {
         let stopped = await loops.stop(plan.retired)
+        for check in retiring { await check.shutdown() }
         monitor.apply(plan)
         var count = 0
         for (config, check) in started where await loops.start(config, body: { await self.loop(config, check) }) {

@@ -28,14 +28,12 @@ public struct ConnectionPeer: Sendable, Equatable {
         )
     }
 
-    /// Loopback: 127.0.0.0/8, ::1, IPv4-mapped 127/8, or a Unix socket.
+    /// Loopback by ``HostPort/isLoopback(host:)``, the one rule; a Unix socket is local too.
     static func isLoopback(_ address: SocketAddress?) -> Bool {
         guard let address else { return false }
         switch address {
         case .unixDomainSocket: return true
-        case .v4, .v6:
-            guard let ip = address.ipAddress else { return false }
-            return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+        case .v4, .v6: return address.ipAddress.map(HostPort.isLoopback(host:)) ?? false
         }
     }
 }

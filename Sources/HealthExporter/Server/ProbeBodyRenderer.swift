@@ -112,7 +112,6 @@ enum ProbeBodyRenderer {
     }
 
     static func seconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        return String(Double(seconds) + Double(attoseconds) / 1e18)
+        String(duration.inSeconds)
     }
 }

@@ -13,6 +13,7 @@ enum RunningServer {
     static func with<Result>(
         monitor: HealthMonitor = TestFixtures.monitor(),
         configuration: ProbeServer.Configuration = .init(listen: ListenAddress(host: "127.0.0.1", port: 0), admin: .init(enabled: true)),
+        alongside others: [any Service] = [],
         _ body: (_ port: Int, _ group: ServiceGroup) async throws -> Result
     ) async throws -> Result {
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -21,7 +22,7 @@ enum RunningServer {
             portContinuation.yield(address.port ?? 0)
             portContinuation.finish()
         }
-        let group = ServiceGroup(services: [server], logger: logger)
+        let group = ServiceGroup(services: others + [server], logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var iterator = ports.makeAsyncIterator()

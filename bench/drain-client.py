@@ -1,18 +1,14 @@
 #!/usr/bin/env python3
 """The measuring side of bench/drain (see there). Loopback only."""
-import argparse, os, re, select, signal, socket, subprocess, sys, tempfile, threading, time
+import argparse, os, re, signal, socket, subprocess, sys, threading, time
+
+from benchlib import start_exporter
 
 CONFIG = """listen: 127.0.0.1:{port}
 drain: {{delay: 2s, timeout: 10s}}
 checks:
   - {{name: database, kind: simulated}}
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Tally:
@@ -78,19 +74,8 @@ def worker(port, path, tally, stop):
 
 
 def one_round(binary, index):
-    port = free_port()
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
-        f.write(CONFIG.format(port=port))
-        config = f.name
-    proc = subprocess.Popen([binary, "--config", config, "--log-format", "logfmt"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc, port, config = start_exporter(binary, CONFIG)
     try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.025)
         wrk = subprocess.Popen(["wrk", "-t1", "-c32", "-d8s", "--latency", f"http://127.0.0.1:{port}/livez"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         tally, stop = Tally(), threading.Event()
@@ -140,11 +125,14 @@ def main():
     for index in range(1, args.rounds + 1):
         row = one_round(args.binary, index)
         print(" ".join(f"{row[c]:>12.0f}" if isinstance(row[c], float) else f"{row[c]:>12}" for c in columns))
+        # wrk's write and connect errors are its reconnects once the listener is closed (a
+        # non-blocking connect that is refused shows at the first write); a read error or a
+        # timeout would be a loss on a live connection. Our own client accounts for every request.
         ok &= (row["exit"] == 0 and row["exit_ms"] < 10000 and row["unanswered"] == 0 and row["reset"] == 0
                and row["live_other"] == 0 and row["ready503"] > 0 and row["wrk_non2xx"] == 0
-               and row["wrk_read"] == 0 and row["wrk_write"] == 0 and row["wrk_timeout"] == 0)
+               and row["wrk_read"] == 0 and row["wrk_timeout"] == 0)
     print("drain without loss:", "PASS" if ok else "FAIL",
-          "(wrk's connect errors are its reconnects after the listener closed, not lost requests)")
+          "(wrk_write/wrk_connect: wrk's reconnect attempts after the listener closed, not lost requests)")
     sys.exit(0 if ok else 1)
 
 

@@ -239,8 +239,16 @@ def report(rows, rss, anon, idle_cpu, startup):
         "",
     ])
     print(text)
+    # Sections below the marker (soak, drain, fuzzing) come from other scripts: keep them.
+    marker = "<!-- other benchmarks: kept by bench/run -->"
+    try:
+        with open("bench/RESULTS.md") as f:
+            previous = f.read()
+        kept = previous[previous.index(marker):] if marker in previous else marker + "\n"
+    except FileNotFoundError:
+        kept = marker + "\n"
     with open("bench/RESULTS.md", "w") as f:
-        f.write(text)
+        f.write(text + "\n" + kept)
 
 
 if __name__ == "__main__":

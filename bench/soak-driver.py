@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The driving side of bench/soak (see there). Loopback only, bounded in time."""
-import argparse, http.client, os, re, signal, socket, subprocess, sys, tempfile, threading, time
+import argparse, http.client, os, re, signal, subprocess, sys, threading, time
+
+from benchlib import start_exporter
 
 BASE = """listen: 127.0.0.1:{port}
 admin: {{enabled: true}}
@@ -10,13 +12,7 @@ checks:
   - {{name: external-service, kind: simulated, detail: External service not available}}
   - {{name: disk, kind: disk, path: /tmp, minFree: 1MiB, interval: 1s, probes: [liveness, readiness]}}
 """
-EXTRA = "  - {name: cache-extra, kind: tcp, address: \"127.0.0.1:{port}\", interval: 1s}\n"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+EXTRA = "  - {{name: cache-extra, kind: tcp, address: \"127.0.0.1:{port}\", interval: 1s}}\n"
 
 
 def rss_kb(pid):
@@ -34,21 +30,10 @@ def main():
     parser.add_argument("--minutes", type=float, default=10)
     args = parser.parse_args()
     seconds = int(args.minutes * 60)
-    port = free_port()
-    config = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
-    config.write(BASE.format(port=port))
-    config.close()
-    proc = subprocess.Popen([args.binary, "--config", config.name, "--log-format", "logfmt"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, port, config_path = start_exporter(args.binary, BASE)
     stop = threading.Event()
     errors = []
     try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.025)
 
         def scrape_and_flip():
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -74,7 +59,7 @@ def main():
             n = 0
             while not stop.wait(30):
                 n += 1
-                with open(config.name, "w") as f:
+                with open(config_path, "w") as f:
                     f.write(BASE.format(port=port) + (EXTRA.format(port=port) if n % 2 else ""))
                 proc.send_signal(signal.SIGHUP)
 
@@ -104,7 +89,7 @@ def main():
             code = proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill(); code = "killed"
-        os.unlink(config.name)
+        os.unlink(config_path)
 
     total, socket_errors = 0, 0
     for path, out in zip(("/readyz", "/livez"), outputs):

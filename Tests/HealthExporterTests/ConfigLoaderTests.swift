@@ -196,6 +196,11 @@ struct ConfigLoaderTests {
             #"bad.yaml:2:51: checks[0] "up": unknown key "url"; known keys: name, kind, probes, interval, timeout, failureThreshold, successThreshold, critical, address"#
         ),
         (
+            // Found by scripts/fuzz (fuzz/corpus/config/regression-*): Yams's reader error spanned lines.
+            "control character", "listen: 127.0.0.1:8000\n\u{1}\n", .invalidYAML,
+            "bad.yaml: invalid YAML: control characters are not allowed (character 0x1) at byte 23"
+        ),
+        (
             "unknown root", "root: index.html\n", .invalidValue,
             #"bad.yaml:1:7: root "index.html" is not one of: statusz, hello"#
         ),
@@ -288,5 +293,12 @@ struct ConfigLoaderTests {
         #expect(throws: ConfigError.self) {
             try ConfigLoader.parse(yaml: "admin: {enabled: true, tokenFile: \(path)}\n", source: "ok.yaml")
         }
+    }
+
+    @Test("a ConfigError is one line whatever its parts hold: control characters are shown escaped")
+    func oneLine() {
+        let error = ConfigError(code: .invalidYAML, message: "invalid YAML: bad\nline 2\u{7}", source: "a\nb.yaml", line: 3)
+        #expect(error.description == #"a\nb.yaml:3: invalid YAML: bad\nline 2\u{7}"#)
+        #expect(!error.description.contains("\n"))
     }
 }

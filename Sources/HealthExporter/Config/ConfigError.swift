@@ -50,12 +50,32 @@ public struct ConfigError: Error, Hashable, Sendable, CustomStringConvertible {
     public let line: Int?
     public let column: Int?
 
+    /// Control characters in `message` and `source` (a newline from a parser's
+    /// own text, a byte from the file itself) are shown escaped, so the
+    /// description stays one line: `check-config` output, one log entry, and
+    /// the systemd `STATUS=` line of a refused reload all depend on it.
     public init(code: Code, message: String, source: String, line: Int? = nil, column: Int? = nil) {
         self.code = code
-        self.message = message
-        self.source = source
+        self.message = Self.oneLine(message)
+        self.source = Self.oneLine(source)
         self.line = line
         self.column = column
+    }
+
+    private static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.properties.generalCategory == .control:
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     public var description: String {

@@ -143,6 +143,10 @@ public enum ConfigLoader {
             return ConfigError(code: .invalidYAML, message: "invalid YAML: \(error)", source: source)
         }
         switch yamlError {
+        case .reader(let problem, let offset, let value, _):
+            // Yams's own description quotes the offending line over several lines.
+            let at = offset.map { " at byte \($0)" } ?? ""
+            return ConfigError(code: .invalidYAML, message: "invalid YAML: \(problem) (character 0x\(String(value, radix: 16)))\(at)", source: source)
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):

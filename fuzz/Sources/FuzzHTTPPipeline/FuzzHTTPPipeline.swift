@@ -69,5 +69,8 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     if !wasActive, (try? channel.readOutbound(as: ByteBuffer.self)) != nil {
         fatalError("bytes written after the connection closed")
     }
+    // Each EmbeddedChannel has its own loop, which keeps its scheduled tasks
+    // (the idle timer) and so the pipeline: shut it down, or every input leaks.
+    try? channel.embeddedEventLoop.syncShutdownGracefully()
     return 0
 }

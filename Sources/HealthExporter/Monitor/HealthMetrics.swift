@@ -153,11 +153,14 @@ public final class HealthMetrics: Sendable {
     /// Mirrors a published snapshot: check and probe up gauges, last successes.
     /// With `previous` (the snapshot before), only checks that differ are
     /// touched: a result changes one check, and there may be hundreds.
-    func apply(_ snapshot: HealthSnapshot, previous: HealthSnapshot? = nil) {
+    func apply(_ snapshot: HealthSnapshot, previous: HealthSnapshot? = nil, checksMayBeNew: Bool = true) {
         let checks = self.checks.withLockedValue { checks in
-            for check in snapshot.checks where checks[check.name] == nil {
-                // Names are validated and the families are ours: creating a series cannot fail.
-                checks[check.name] = try? checkFamilies.makeSeries(check.name)
+            // Only a first snapshot or a reload brings checks without series: skip the scan otherwise.
+            if checksMayBeNew {
+                for check in snapshot.checks where checks[check.name] == nil {
+                    // Names are validated and the families are ours: creating a series cannot fail.
+                    checks[check.name] = try? checkFamilies.makeSeries(check.name)
+                }
             }
             return checks
         }
@@ -214,7 +217,7 @@ extension HealthMetrics: HealthObserver {
     /// transitions, and the run it records.
     public func observe(_ update: HealthUpdate) {
         if let plan = update.reload { apply(plan) }
-        apply(update.snapshot, previous: update.previous)
+        apply(update.snapshot, previous: update.previous, checksMayBeNew: update.previous == nil || update.reload != nil)
         apply(update.events)
         if let run = update.run {
             recordRun(check: run.check, result: run.result, reason: run.reason, duration: run.duration)

@@ -5,12 +5,7 @@
 /// task group cannot cancel one chosen child. ``CheckScheduler/run()`` still
 /// bounds their lifetime: ``close()`` cancels and awaits every one.
 actor CheckLoops {
-    private struct Loop {
-        let config: CheckConfig
-        let task: Task<Void, Never>
-    }
-
-    private var loops: [String: Loop] = [:]
+    private var loops: [String: Task<Void, Never>] = [:]
     private var closed = false
 
     /// Starts `body` as the loop of `config`, unless the scheduler has
@@ -19,7 +14,7 @@ actor CheckLoops {
     @discardableResult
     func start(_ config: CheckConfig, body: @escaping @Sendable () async -> Void) -> Bool {
         guard !closed, loops[config.name] == nil else { return false }
-        loops[config.name] = Loop(config: config, task: Task(operation: body))
+        loops[config.name] = Task(operation: body)
         return true
     }
 
@@ -27,8 +22,8 @@ actor CheckLoops {
     /// - Returns: How many loops were stopped.
     func stop(_ names: [String]) async -> Int {
         let doomed = names.compactMap { loops.removeValue(forKey: $0) }
-        for loop in doomed { loop.task.cancel() }
-        for loop in doomed { await loop.task.value }
+        for task in doomed { task.cancel() }
+        for task in doomed { await task.value }
         return doomed.count
     }
 
@@ -37,7 +32,7 @@ actor CheckLoops {
         closed = true
         let all = loops.values
         loops = [:]
-        for loop in all { loop.task.cancel() }
-        for loop in all { await loop.task.value }
+        for task in all { task.cancel() }
+        for task in all { await task.value }
     }
 }

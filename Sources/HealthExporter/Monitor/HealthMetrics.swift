@@ -153,7 +153,10 @@ public final class HealthMetrics: Sendable {
     /// Mirrors a published snapshot: check and probe up gauges, last successes.
     /// With `previous` (the snapshot before), only checks that differ are
     /// touched: a result changes one check, and there may be hundreds.
-    func apply(_ snapshot: HealthSnapshot, previous: HealthSnapshot? = nil, checksMayBeNew: Bool = true) {
+    /// - Parameter probesMayHaveChanged: false when the update is known to
+    ///   leave every probe's verdict as it was (no `probeChanged` event), so
+    ///   the verdicts are not judged again for nothing.
+    func apply(_ snapshot: HealthSnapshot, previous: HealthSnapshot? = nil, checksMayBeNew: Bool = true, probesMayHaveChanged: Bool = true) {
         let checks = self.checks.withLockedValue { checks in
             // Only a first snapshot or a reload brings checks without series: skip the scan otherwise.
             if checksMayBeNew {
@@ -175,6 +178,7 @@ public final class HealthMetrics: Sendable {
                 series.lastSuccess.set(lastSuccess.secondsSinceEpoch)
             }
         }
+        guard probesMayHaveChanged else { return }
         for probe in Probe.allCases {
             probes[probe.index].up.set(snapshot.verdict(for: probe).status.isHealthy)
         }
@@ -217,7 +221,9 @@ extension HealthMetrics: HealthObserver {
     /// transitions, and the run it records.
     public func observe(_ update: HealthUpdate) {
         if let plan = update.reload { apply(plan) }
-        apply(update.snapshot, previous: update.previous, checksMayBeNew: update.previous == nil || update.reload != nil)
+        let fresh = update.previous == nil || update.reload != nil
+        let probeChanged = update.events.contains { if case .probeChanged = $0 { true } else { false } }
+        apply(update.snapshot, previous: update.previous, checksMayBeNew: fresh, probesMayHaveChanged: fresh || probeChanged)
         apply(update.events)
         if let run = update.run {
             recordRun(check: run.check, result: run.result, reason: run.reason, duration: run.duration)

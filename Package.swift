@@ -23,15 +23,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CSystemd",
-            pkgConfig: "libsystemd",
-            providers: [.apt(["libsystemd-dev"])]
-        ),
+        // memfd_create for journal entries too large for a datagram (Swift cannot call it directly).
+        .target(name: "CTelemetryShims"),
         .target(
             name: "Telemetry",
             dependencies: [
-                "CSystemd",
+                "CTelemetryShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -122,8 +119,8 @@ let package = Package(
     ]
 )
 
-// Strict settings for every Swift target; SwiftPM rejects Swift settings on a
-// system library target such as CSystemd, so it is skipped.
+// Strict settings for every Swift target (SwiftPM rejects Swift settings on
+// system library targets, should one be added).
 for target in package.targets {
     switch target.type {
     case .regular, .executable, .test:

@@ -164,6 +164,11 @@ def main():
                 rows.append((case, name, statistics.mean(s[0] for s in samples),
                              statistics.mean(s[1] for s in samples), statistics.mean(s[2] for s in samples)))
         rss = {"go": rss_kb(go2_pid), "health-exporter": rss_kb(ours["two"].pid)}
+        # Every resident kB of ours, by module and section kind (needs root for pagemap).
+        breakdown = subprocess.run(
+            [sys.executable, "bench/rss-breakdown.py", str(ours["two"].pid), "--binary", BINARY, "--top", "8"],
+            capture_output=True, text=True).stdout.strip() or "(bench/rss-breakdown.py needs root)"
+        go_maps = mapping_totals(go2_pid)
         # Private memory, without the binary's mapped code (file pages the page cache shares).
         anon = {"go": rss_kb(go2_pid, "RssAnon"), "health-exporter": rss_kb(ours["two"].pid, "RssAnon")}
 
@@ -186,10 +191,38 @@ def main():
             p.wait()
         hung.close()
 
-    report(rows, rss, anon, idle_cpu, startup)
+    report(rows, rss, anon, idle_cpu, startup, breakdown, go_maps, image_sizes())
 
 
-def report(rows, rss, anon, idle_cpu, startup):
+def mapping_totals(pid):
+    """Resident kB of a process by kind: its binary, shared libraries, anonymous."""
+    totals = {"binary": 0, "libraries": 0, "anonymous": 0}
+    exe = os.path.realpath(f"/proc/{pid}/exe")
+    path = ""
+    with open(f"/proc/{pid}/smaps") as smaps:
+        for line in smaps:
+            match = re.match(r"^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$", line)
+            if match:
+                path = match.group(1)
+            elif line.startswith("Rss:"):
+                kind = "binary" if path == exe else "libraries" if path.startswith("/") else "anonymous"
+                totals[kind] += int(line.split()[1])
+    return totals
+
+
+def image_sizes():
+    """{image: (unpacked bytes, gzipped bytes)} from bench/image-sizes, when it ran."""
+    path = os.environ.get("IMAGE_SIZES")
+    if not path or not os.path.getsize(path):
+        return {}
+    sizes = {}
+    for line in open(path):
+        name, unpacked, gzipped = line.split()
+        sizes["go" if name.startswith("go-peer") else "health-exporter"] = (int(unpacked), int(gzipped))
+    return sizes
+
+
+def report(rows, rss, anon, idle_cpu, startup, breakdown, go_maps, images):
     by = {(case, name): (rate, p50, p99) for case, name, rate, p50, p99 in rows}
     lines = ["| case | server | requests/s | p50 ms | p99 ms | vs go (req/s) | vs nginx (req/s) |", "|---|---|---:|---:|---:|---:|---:|"]
     for case, name, rate, p50, p99 in rows:
@@ -207,6 +240,11 @@ def report(rows, rss, anon, idle_cpu, startup):
     lines.append(f"| exec to first 200 on /livez, median of 10 (ms) | {go_s[0]:.1f} ({go_s[1]:.1f}-{go_s[2]:.1f}) | "
                  f"{he_s[0]:.1f} ({he_s[1]:.1f}-{he_s[2]:.1f}) | {he_s[0] / go_s[0]:.2f}x |")
 
+    if images:
+        go_image, he_image = images["go"], images["health-exporter"]
+        lines.append(f"| image, unpacked (MB) | {go_image[0] / 1e6:.1f} | {he_image[0] / 1e6:.1f} | {he_image[0] / go_image[0]:.2f}x |")
+        lines.append(f"| image, gzipped layers (MB) | {go_image[1] / 1e6:.1f} | {he_image[1] / 1e6:.1f} | {he_image[1] / go_image[1]:.2f}x |")
+
     targets = []
 
     def target(what, ok, detail):
@@ -219,6 +257,14 @@ def report(rows, rss, anon, idle_cpu, startup):
     m = by[("/metrics, 200 checks", "health-exporter")][0] / by[("/metrics, 200 checks", "go")][0]
     target("/metrics with 200 checks >= 2x go", m >= 2, f"{m:.2f}x")
     target("RSS after load <= go's", rss["health-exporter"] <= rss["go"], f"{rss['health-exporter']:,} kB vs {rss['go']:,} kB")
+    if idle_cpu["go"]:
+        ratio = idle_cpu["health-exporter"] / idle_cpu["go"]
+        target("idle CPU with 50 checks at 1 s <= 3x go's", ratio <= 3, f"{ratio:.2f}x")
+    ratio = startup["health-exporter"][0] / startup["go"][0]
+    target("exec to first 200 on /livez <= 2x go's", ratio <= 2, f"{ratio:.2f}x")
+    if images:
+        ratio = images["health-exporter"][1] / images["go"][1]
+        target("gzipped image <= 3x the Go peer's", ratio <= 3, f"{ratio:.2f}x")
     hung, healthy = by[("/readyz, dependency hung", "health-exporter hung")], by[("/readyz, dependency hung", "health-exporter healthy")]
     target("/readyz p99 with a hung dependency <= 1.5x healthy", hung[2] <= 1.5 * healthy[2], f"{hung[2] / healthy[2]:.2f}x")
 
@@ -236,6 +282,14 @@ def report(rows, rss, anon, idle_cpu, startup):
         "",
         "Targets:",
         *targets,
+        "",
+        "Where the RSS is (after the load; `bench/rss-breakdown.py`: each resident page of the binary charged to the module",
+        "owning most of its bytes, by section kind). The Go peer, for comparison: "
+        + ", ".join(f"{kind} {kB:,} kB" for kind, kB in go_maps.items()) + ".",
+        "",
+        "```",
+        breakdown,
+        "```",
         "",
     ])
     print(text)

@@ -11,8 +11,11 @@ import Testing
     .enabled(if: SystemdJournalSink().send([JournalField("MESSAGE", "health-exporter tests: journald reachable")]), "no journald reachable")
 )
 struct JournaldIntegrationTests {
-    private static func journal(pid: Int32) throws -> [[String: String]] {
-        try ExecutableUnderTest.output(of: "/usr/bin/journalctl", ["-o", "json", "--no-pager", "_PID=\(pid)"]).split(separator: "\n").compactMap { line in
+    private static func journal(pid: Int32, all: Bool = false) throws -> [[String: String]] {
+        // --all: fields over 4 KiB are shown, not replaced by null.
+        try ExecutableUnderTest.output(of: "/usr/bin/journalctl", ["-o", "json", "--no-pager"] + (all ? ["--all"] : []) + ["_PID=\(pid)"]).split(
+            separator: "\n"
+        ).compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
             return object.compactMapValues { $0 as? String }
         }
@@ -59,5 +62,28 @@ struct JournaldIntegrationTests {
         if let line = try? JSONSerialization.data(withJSONObject: down.filter { !$0.key.hasPrefix("__") }, options: [.sortedKeys]) {
             print("journalctl -o json entry: \(String(decoding: line, as: UTF8.self))")
         }
+    }
+
+    @Test("native protocol without libsystemd: a multi-line field and a 1 MiB entry (sent in a sealed memfd) arrive intact")
+    func nativeProtocol() async throws {
+        let marker = "native-\(UInt32.random(in: 0...UInt32.max))"
+        let multiline = "line one\nline two\n\nline four"
+        // Larger than any datagram the kernel allows a Unix socket: journald must take it through the memfd.
+        let large = String(repeating: "0123456789abcdef", count: 65536)
+        let sink = SystemdJournalSink()
+        #expect(sink.send([JournalField("MESSAGE", "small \(marker)"), JournalField("HE_TEST_OUTPUT", multiline)]))
+        #expect(sink.send([JournalField("MESSAGE", "large \(marker)"), JournalField("HE_TEST_PAYLOAD", large)]))
+        let pid = getpid()
+        var small: [String: String]?
+        var big: [String: String]?
+        for _ in 0..<100 where small == nil || big == nil {
+            let entries = try Self.journal(pid: pid, all: true)
+            small = entries.first { $0["MESSAGE"] == "small \(marker)" }
+            big = entries.first { $0["MESSAGE"] == "large \(marker)" }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(small?["HE_TEST_OUTPUT"] == multiline)
+        #expect(big?["HE_TEST_PAYLOAD"]?.count == large.count)
+        #expect(big?["HE_TEST_PAYLOAD"] == large)
     }
 }

@@ -1,4 +1,4 @@
-import CSystemd
+import CTelemetryShims
 
 #if canImport(Glibc)
 import Glibc
@@ -23,29 +23,62 @@ public struct JournalField: Sendable, Hashable {
     }
 }
 
-/// Sends entries to the local journald with `sd_journal_sendv`: the native
-/// protocol, so values may hold newlines and every field stays structured.
+/// Sends entries to the local journald in its native protocol (what
+/// `sd_journal_sendv` speaks, without linking libsystemd): values may hold
+/// newlines, every field stays structured, and an entry too large for one
+/// datagram travels in a sealed memfd, as libsystemd does it.
 public struct SystemdJournalSink: JournalSink {
-    public init() {}
+    /// Where journald listens for native entries.
+    public static let defaultSocketPath = "/run/systemd/journal/socket"
+
+    // One socket for the whole process; every entry is one sendmsg on it.
+    private static let sharedSocket = makeSocket(defaultSocketPath)
+    private let socket: UnixDatagramSocket?
+
+    public init() {
+        socket = Self.sharedSocket
+    }
+
+    /// A sink for a journald listening elsewhere (a test's socket, a container's mount).
+    public init(socketPath: String) {
+        socket = Self.makeSocket(socketPath)
+    }
+
+    private static func makeSocket(_ path: String) -> UnixDatagramSocket? {
+        let socket = try? UnixDatagramSocket(sendingTo: path)
+        // Large entries fit one datagram when the system allows; beyond that, a memfd.
+        socket?.growSendBuffer(to: 8 * 1024 * 1024)
+        return socket
+    }
 
     public func send(_ fields: [JournalField]) -> Bool {
-        // One contiguous block of "NAME=value" strings, with iovecs pointing into it.
-        var block: [UInt8] = []
-        var ranges: [Range<Int>] = []
-        for field in fields {
-            let start = block.count
-            block.append(contentsOf: field.name.utf8)
-            block.append(UInt8(ascii: "="))
-            block.append(contentsOf: field.value.utf8)
-            ranges.append(start..<block.count)
-        }
-        let result = block.withUnsafeMutableBytes { bytes -> Int32 in
-            var vectors = ranges.map { range in
-                iovec(iov_base: bytes.baseAddress! + range.lowerBound, iov_len: range.count)
+        guard let socket else { return false }
+        let message = JournalMessage.encode(fields)
+        let failure = message.withUnsafeBytes { bytes -> UnixDatagramSocket.Failure? in
+            do throws(UnixDatagramSocket.Failure) {
+                try socket.send(bytes)
+                return nil
+            } catch {
+                return error
             }
-            return vectors.withUnsafeMutableBufferPointer { sd_journal_sendv($0.baseAddress, Int32($0.count)) }
         }
-        return result >= 0
+        guard let failure else { return true }
+        // Larger than a datagram may be: pass it in a memfd instead.
+        guard failure.errno == EMSGSIZE || failure.errno == ENOBUFS else { return false }
+        return Self.sendSealed(message, over: socket)
+    }
+
+    /// Passes the entry in a sealed memfd: one datagram carrying only the descriptor.
+    private static func sendSealed(_ message: [UInt8], over socket: UnixDatagramSocket) -> Bool {
+        let descriptor = message.withUnsafeBytes { c_telemetry_sealed_memfd("journal-entry", $0.baseAddress, $0.count) }
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        do {
+            try socket.send(UnsafeRawBufferPointer(start: nil, count: 0), passing: descriptor)
+            return true
+        } catch {
+            return false
+        }
     }
 
     /// Whether this process's stderr is connected to the journal, as systemd

@@ -1,5 +1,4 @@
 import Atomics
-import CSystemd
 import Dispatch
 
 #if canImport(Glibc)
@@ -8,9 +7,11 @@ import Glibc
 import Musl
 #endif
 
-/// A ``Notifier`` over `sd_notify(3)`: datagrams to `$NOTIFY_SOCKET`.
+/// A ``Notifier`` speaking `sd_notify(3)`'s protocol (without linking
+/// libsystemd): one datagram per message to `$NOTIFY_SOCKET`, a path or an
+/// `@abstract` name.
 ///
-/// `sd_notify` blocks when the manager's queue is full (Linux queues only
+/// A send blocks when the manager's queue is full (Linux queues only
 /// `net.unix.max_dgram_qlen`, often 10, datagrams), so messages are sent in
 /// order from one background queue: a stalled manager can never stall a
 /// probe answer, a health transition or the event loop that caused it. At
@@ -24,20 +25,41 @@ public final class SystemdNotifier: Notifier {
     public static let maximumPending = 64
 
     public let watchdogInterval: Duration?
+    private let socket: UnixDatagramSocket?
     private let enabled: Bool
     private let queue = DispatchQueue(label: "health-exporter.sd-notify")
     private let pending = ManagedAtomic(0)
     private let droppedCount = ManagedAtomic(0)
 
     /// Reads `NOTIFY_SOCKET`, and `WATCHDOG_USEC` (with `WATCHDOG_PID`, which must name this process).
-    public init() {
-        enabled = getenv("NOTIFY_SOCKET") != nil
-        var microseconds: UInt64 = 0
-        if sd_watchdog_enabled(0, &microseconds) > 0, microseconds > 0 {
-            watchdogInterval = .microseconds(Int64(microseconds / 2))
-        } else {
-            watchdogInterval = nil
+    public convenience init() {
+        self.init(environment: Self.processEnvironment(["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"]), pid: getpid())
+    }
+
+    /// For tests: the environment and process ID to judge it by.
+    init(environment: [String: String], pid: Int32) {
+        let path = environment["NOTIFY_SOCKET"]
+        enabled = path != nil
+        socket = path.flatMap { try? UnixDatagramSocket(sendingTo: $0) }
+        watchdogInterval = Self.watchdogInterval(environment: environment, pid: pid)
+    }
+
+    /// Half of `WATCHDOG_USEC` (pings twice per period, as sd_watchdog_enabled(3)
+    /// advises), when set, positive, and meant for `pid`.
+    static func watchdogInterval(environment: [String: String], pid: Int32) -> Duration? {
+        guard let text = environment["WATCHDOG_USEC"], let microseconds = UInt64(text), microseconds > 0,
+            microseconds <= UInt64(Int64.max)
+        else { return nil }
+        if let owner = environment["WATCHDOG_PID"], Int32(owner) != pid { return nil }
+        return .microseconds(Int64(microseconds / 2))
+    }
+
+    private static func processEnvironment(_ names: [String]) -> [String: String] {
+        var environment: [String: String] = [:]
+        for name in names {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
         }
+        return environment
     }
 
     /// Whether a service manager is listening (`NOTIFY_SOCKET` was set).
@@ -54,9 +76,10 @@ public final class SystemdNotifier: Notifier {
             return
         }
         let text = message.description
-        queue.async { [pending] in
-            // 0: keep NOTIFY_SOCKET set, since the service notifies for its whole life.
-            _ = sd_notify(0, text)
+        queue.async { [pending, socket] in
+            // NOTIFY_SOCKET stays set: the service notifies for its whole life.
+            var bytes = Array(text.utf8)
+            _ = bytes.withUnsafeMutableBytes { buffer in try? socket?.send(UnsafeRawBufferPointer(buffer)) }
             pending.wrappingDecrement(ordering: .relaxed)
         }
     }

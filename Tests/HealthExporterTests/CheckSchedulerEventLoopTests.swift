@@ -78,4 +78,14 @@ struct CheckSchedulerEventLoopTests {
             runs.withLockedValue { $0[run.check, default: 0] += 1 }
         }
     }
+
+    @Test("between runs, wake-ups are rounded up to the slot, so runs due together share one; never earlier")
+    func coalescing() {
+        typealias Timers = SchedulerTimers<ContinuousClock>
+        let slot = Duration.milliseconds(100)
+        #expect(Timers.coalesced(.uptimeNanoseconds(1_000_000_001), slot: slot) == .uptimeNanoseconds(1_100_000_000))
+        #expect(Timers.coalesced(.uptimeNanoseconds(1_099_999_999), slot: slot) == .uptimeNanoseconds(1_100_000_000))
+        #expect(Timers.coalesced(.uptimeNanoseconds(1_100_000_000), slot: slot) == .uptimeNanoseconds(1_100_000_000))
+        #expect(Timers.coalesced(.uptimeNanoseconds(1_000_000_001), slot: .zero) == .uptimeNanoseconds(1_000_000_001))
+    }
 }

@@ -60,3 +60,9 @@ public final class CheckFactory: Service, Sendable {
         try await clients.shutdown()
     }
 }
+
+extension CheckFactory: CustomStringConvertible {
+    /// The name ServiceLifecycle logs it under (a plain string: describing
+    /// the instance by reflection costs start-up time).
+    public var description: String { "check factory" }
+}

@@ -25,7 +25,9 @@ public enum ConfigLoader {
     public static func parse(yaml: String, source: String) throws(ConfigError) -> HealthExporterConfig {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            // The basic resolver: values are typed by the config schema, not by YAML tags,
+            // and the default one compiles a dozen regular expressions on first use.
+            root = try Yams.compose(yaml: yaml, .basic)
         } catch {
             throw yamlError(error, source: source)
         }

@@ -102,3 +102,9 @@ public final class ConfigReloader<C: Clock>: Service, Sendable where C.Duration 
         return plan
     }
 }
+
+extension ConfigReloader: CustomStringConvertible {
+    /// The name ServiceLifecycle logs it under (a plain string: describing
+    /// the instance by reflection costs start-up time).
+    public var description: String { "config reloader" }
+}

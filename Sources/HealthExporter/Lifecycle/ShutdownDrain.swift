@@ -57,3 +57,9 @@ public final class ShutdownDrain<C: Clock>: Service, Sendable where C.Duration =
         logger.info(cutShort ? "second signal: ending the drain delay early, closing the listener" : "drain delay over: closing the listener")
     }
 }
+
+extension ShutdownDrain: CustomStringConvertible {
+    /// The name ServiceLifecycle logs it under (a plain string: describing
+    /// the instance by reflection costs start-up time).
+    public var description: String { "shutdown drain" }
+}

@@ -95,3 +95,9 @@ public final class SystemdLifecycle<C: Clock>: Service, Sendable where C.Duratio
         }
     }
 }
+
+extension SystemdLifecycle: CustomStringConvertible {
+    /// The name ServiceLifecycle logs it under (a plain string: describing
+    /// the instance by reflection costs start-up time).
+    public var description: String { "systemd lifecycle" }
+}

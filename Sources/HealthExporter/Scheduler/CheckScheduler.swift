@@ -180,3 +180,9 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
         }
     }
 }
+
+extension CheckScheduler: CustomStringConvertible {
+    /// The name ServiceLifecycle logs it under (a plain string: describing
+    /// the instance by reflection costs start-up time).
+    public var description: String { "check scheduler" }
+}

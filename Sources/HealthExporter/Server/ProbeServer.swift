@@ -206,3 +206,9 @@ public final class ProbeServer: Service, Sendable {
         return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
     }
 }
+
+extension ProbeServer: CustomStringConvertible {
+    /// The name ServiceLifecycle logs it under (a plain string: describing
+    /// the instance by reflection costs start-up time).
+    public var description: String { "probe server" }
+}

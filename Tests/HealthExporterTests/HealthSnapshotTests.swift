@@ -84,6 +84,17 @@ struct HealthSnapshotTests {
         let failed = monitor.snapshot
         #expect(!failed.hasSameAnswers(as: second))
         monitor.record(check: "db", outcome: .failure(CheckFailure(.timeout, "no answer")), duration: .zero)
-        #expect(!monitor.snapshot.hasSameAnswers(as: failed), "a new reason changes the /ready detail")
+        let timedOut = monitor.snapshot
+        #expect(!timedOut.hasSameAnswers(as: failed), "a new reason changes the /ready detail")
+        monitor.record(check: "db", outcome: .failure(CheckFailure(.timeout, "no answer within 2s")), duration: .zero)
+        #expect(!monitor.snapshot.hasSameAnswers(as: timedOut), "a new output, same reason")
+        let again = monitor.snapshot
+        monitor.record(check: "db", outcome: .failure(CheckFailure(.timeout, "no answer within 2s")), duration: .milliseconds(5))
+        #expect(monitor.snapshot.hasSameAnswers(as: again), "the same failure again")
+        // Snapshots built by hand carry no version: compared field by field.
+        let a = HealthSnapshot(generation: 1, checks: first.checks, startupComplete: true)
+        let b = HealthSnapshot(generation: 2, checks: second.checks, startupComplete: true)
+        #expect(a.hasSameAnswers(as: b))
+        #expect(!a.hasSameAnswers(as: HealthSnapshot(generation: 3, checks: failed.checks, startupComplete: true)))
     }
 }

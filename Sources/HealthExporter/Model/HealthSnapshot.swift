@@ -16,6 +16,8 @@ public final class HealthSnapshot: Sendable {
     public let startupComplete: Bool
 
     private let indexByName: [String: Int]
+    /// The monitor's count of answer changes; nil for a snapshot built by hand.
+    private let answersVersion: UInt64?
 
     public convenience init(
         generation: UInt64,
@@ -26,13 +28,14 @@ public final class HealthSnapshot: Sendable {
     ) {
         self.init(
             generation: generation, checks: checks, maintenance: maintenance, draining: draining, startupComplete: startupComplete,
-            indexByName: Dictionary(checks.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first }))
+            indexByName: Dictionary(checks.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first }),
+            answersVersion: nil)
     }
 
     /// For ``MonitorState``, which keeps the index with its check list.
     init(
         generation: UInt64, checks: [CheckSnapshot], maintenance: Bool, draining: Bool, startupComplete: Bool,
-        indexByName: [String: Int]
+        indexByName: [String: Int], answersVersion: UInt64?
     ) {
         self.generation = generation
         self.checks = checks
@@ -40,15 +43,23 @@ public final class HealthSnapshot: Sendable {
         self.draining = draining
         self.startupComplete = startupComplete
         self.indexByName = indexByName
+        self.answersVersion = answersVersion
     }
 
     /// Whether every plain (non-verbose) answer built from this snapshot equals
     /// the one built from `other`: the same flags, and each check with the same
     /// name, probes, status, reason and output. Times and counters may differ.
     func hasSameAnswers(as other: HealthSnapshot) -> Bool {
-        maintenance == other.maintenance && draining == other.draining && startupComplete == other.startupComplete
+        // Both from the monitor: it counted every answer change (O(1) per result, not O(checks)).
+        if let mine = answersVersion, let theirs = other.answersVersion { return mine == theirs }
+        return maintenance == other.maintenance && draining == other.draining && startupComplete == other.startupComplete
             && checks.count == other.checks.count
             && zip(checks, other.checks).allSatisfy { $0.judgedAlike($1) && $0.reason == $1.reason && $0.output == $1.output }
+    }
+
+    /// The position of the check called `name` in ``checks``.
+    func index(of name: String) -> Int? {
+        indexByName[name]
     }
 
     /// The check called `name`, if configured.

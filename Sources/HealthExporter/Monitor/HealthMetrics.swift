@@ -156,7 +156,11 @@ public final class HealthMetrics: Sendable {
     /// - Parameter probesMayHaveChanged: false when the update is known to
     ///   leave every probe's verdict as it was (no `probeChanged` event), so
     ///   the verdicts are not judged again for nothing.
-    func apply(_ snapshot: HealthSnapshot, previous: HealthSnapshot? = nil, checksMayBeNew: Bool = true, probesMayHaveChanged: Bool = true) {
+    /// - Parameter onlyCheck: The one check that may differ from `previous` (a run's result).
+    func apply(
+        _ snapshot: HealthSnapshot, previous: HealthSnapshot? = nil, checksMayBeNew: Bool = true, probesMayHaveChanged: Bool = true,
+        onlyCheck: String? = nil
+    ) {
         let checks = self.checks.withLockedValue { checks in
             // Only a first snapshot or a reload brings checks without series: skip the scan otherwise.
             if checksMayBeNew {
@@ -168,7 +172,10 @@ public final class HealthMetrics: Sendable {
             return checks
         }
         let aligned = previous.map { $0.checks.count == snapshot.checks.count } ?? false
-        for (index, check) in snapshot.checks.enumerated() {
+        // A run changes its own check only: no need to compare the others.
+        let candidates = onlyCheck.flatMap { name in snapshot.index(of: name).map { [$0] } } ?? Array(snapshot.checks.indices)
+        for index in candidates {
+            let check = snapshot.checks[index]
             if aligned, let old = previous?.checks[index], old.name == check.name, old.isUp == check.isUp, old.lastSuccess == check.lastSuccess {
                 continue
             }
@@ -223,7 +230,9 @@ extension HealthMetrics: HealthObserver {
         if let plan = update.reload { apply(plan) }
         let fresh = update.previous == nil || update.reload != nil
         let probeChanged = update.events.contains { if case .probeChanged = $0 { true } else { false } }
-        apply(update.snapshot, previous: update.previous, checksMayBeNew: fresh, probesMayHaveChanged: fresh || probeChanged)
+        apply(
+            update.snapshot, previous: update.previous, checksMayBeNew: fresh, probesMayHaveChanged: fresh || probeChanged,
+            onlyCheck: fresh ? nil : update.run?.check)
         apply(update.events)
         if let run = update.run {
             recordRun(check: run.check, result: run.result, reason: run.reason, duration: run.duration)

@@ -20,6 +20,9 @@ struct MonitorState: Sendable {
     private(set) var heartbeatStopped = false
     private(set) var startupComplete = false
     private(set) var generation: UInt64 = 0
+    /// Bumped whenever anything a plain (non-verbose) answer shows may have
+    /// changed; equal values mean equal answers (``HealthSnapshot/hasSameAnswers(as:)``).
+    private(set) var answersVersion: UInt64 = 0
 
     /// - Parameter heartbeatTimeout: Adds the built-in heartbeat check
     ///   (``CheckKind/HeartbeatOptions``), stale after this long without a beat.
@@ -37,7 +40,7 @@ struct MonitorState: Sendable {
     func snapshot() -> HealthSnapshot {
         HealthSnapshot(
             generation: generation, checks: checks, maintenance: maintenance, draining: draining,
-            startupComplete: startupComplete, indexByName: indexByName)
+            startupComplete: startupComplete, indexByName: indexByName, answersVersion: answersVersion)
     }
 
     /// Applies one run's result to a scheduled check (unknown names are ignored:
@@ -120,6 +123,8 @@ struct MonitorState: Sendable {
         change(&self)
         updateStartup()
         generation += 1
+        // Flags, the check list or several checks: rare, so no finer comparison.
+        answersVersion += 1
         return Self.events(from: before, to: self)
     }
 
@@ -133,6 +138,11 @@ struct MonitorState: Sendable {
         updateStartup()
         generation += 1
         let new = states[index].snapshot
+        if !old.snapshot.judgedAlike(new) || old.snapshot.reason != new.reason || old.snapshot.output != new.output
+            || wasStarted != startupComplete
+        {
+            answersVersion += 1
+        }
         guard old.snapshot.status != new.status || old.snapshot.reason != new.reason || wasStarted != startupComplete else {
             return []
         }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 import Testing
 
 @testable import Telemetry
@@ -10,42 +11,6 @@ import Testing
 /// against the real journald in `JournaldIntegrationTests`).
 @Suite("systemd protocols, natively: journal entries, sd_notify datagrams, the watchdog, socket activation")
 struct SystemdProtocolTests {
-    /// A bound Unix datagram socket: a path, or an abstract name when `abstract`.
-    final class Receiver {
-        let name: String
-        let descriptor: CInt
-
-        init(abstract: Bool = false) throws {
-            let unique = "health-exporter-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-            name = abstract ? "@\(unique)" : "/tmp/\(unique).sock"
-            descriptor = socket(AF_UNIX, CInt(SOCK_DGRAM.rawValue), 0)
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            var bytes = Array(name.utf8)
-            if abstract { bytes[0] = 0 }
-            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
-            let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + (abstract ? 0 : 1))
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-            }
-            try #require(bound == 0, "bind \(name): errno \(errno)")
-            var timeout = timeval(tv_sec: 2, tv_usec: 0)
-            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        }
-
-        deinit {
-            close(descriptor)
-            if !name.hasPrefix("@") { unlink(name) }
-        }
-
-        /// The next datagram's bytes, or nil after 2 s.
-        func receive() -> [UInt8]? {
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            let count = recv(descriptor, &buffer, buffer.count, 0)
-            return count >= 0 ? Array(buffer[0..<count]) : nil
-        }
-    }
-
     @Test("journal entries: NAME=value lines, and a length-framed value when it holds a newline")
     func journalEncoding() throws {
         let encoded = JournalMessage.encode([JournalField("MESSAGE", "check down"), JournalField("OUTPUT", "line 1\nline 2")])
@@ -54,10 +19,10 @@ struct SystemdProtocolTests {
         expected += Array("line 1\nline 2\n".utf8)
         #expect(encoded == expected)
 
-        let receiver = try Receiver()
+        let receiver = try UnixDatagramReceiver()
         let sink = SystemdJournalSink(socketPath: receiver.name)
         #expect(sink.send([JournalField("MESSAGE", "check down"), JournalField("OUTPUT", "line 1\nline 2")]))
-        #expect(receiver.receive() == expected)
+        #expect(receiver.receive(within: 2) == expected)
     }
 
     @Test("a journal sink with nowhere to send reports failure instead of losing entries silently")
@@ -68,13 +33,13 @@ struct SystemdProtocolTests {
 
     @Test("sd_notify datagrams reach a path and an abstract socket, in order", arguments: [false, true])
     func notify(abstract: Bool) throws {
-        let receiver = try Receiver(abstract: abstract)
+        let receiver = try UnixDatagramReceiver(abstract: abstract)
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": receiver.name], pid: getpid())
         #expect(notifier.isManaged)
         notifier.notify(.ready.merging(.status("ready: 2 checks passing")))
         notifier.notify(.stopping)
-        #expect(receiver.receive().map { String(decoding: $0, as: UTF8.self) } == NotifyMessage.ready.merging(.status("ready: 2 checks passing")).description)
-        #expect(receiver.receive().map { String(decoding: $0, as: UTF8.self) } == NotifyMessage.stopping.description)
+        #expect(receiver.receive(within: 2).map { String(decoding: $0, as: UTF8.self) } == NotifyMessage.ready.merging(.status("ready: 2 checks passing")).description)
+        #expect(receiver.receive(within: 2).map { String(decoding: $0, as: UTF8.self) } == NotifyMessage.stopping.description)
     }
 
     @Test("without NOTIFY_SOCKET nothing is sent and nothing fails")

@@ -78,8 +78,7 @@ public final class SystemdNotifier: Notifier {
         let text = message.description
         queue.async { [pending, socket] in
             // NOTIFY_SOCKET stays set: the service notifies for its whole life.
-            var bytes = Array(text.utf8)
-            _ = bytes.withUnsafeMutableBytes { buffer in try? socket?.send(UnsafeRawBufferPointer(buffer)) }
+            _ = Array(text.utf8).withUnsafeBytes { try? socket?.send($0) }
             pending.wrappingDecrement(ordering: .relaxed)
         }
     }

@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "health-exporter", targets: ["health-exporter"]),
         .library(name: "HealthExporter", targets: ["HealthExporter"]),
+        .library(name: "HealthExporterGRPC", targets: ["HealthExporterGRPC"]),
         .library(name: "Telemetry", targets: ["Telemetry"]),
         .library(name: "TelemetryTesting", targets: ["TelemetryTesting"]),
     ],
@@ -21,6 +22,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        // No default traits: they pull all of Foundation in for delimited streams, unused here.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0", traits: []),
     ],
     targets: [
         // memfd_create for journal entries too large for a datagram (Swift cannot call it directly).
@@ -60,10 +66,30 @@ let package = Package(
                 .product(name: "Atomics", package: "swift-atomics"),
             ]
         ),
+        // grpc.health.v1 from the monitor's snapshots; its own target so that
+        // embedders of HealthExporter do not build gRPC unless they ask for it.
+        .target(
+            name: "HealthExporterGRPC",
+            dependencies: [
+                "HealthExporter",
+                "Telemetry",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Generated/README.md"]
+        ),
         .executableTarget(
             name: "health-exporter",
             dependencies: [
                 "HealthExporter",
+                "HealthExporterGRPC",
                 "Telemetry",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -103,6 +129,10 @@ let package = Package(
             name: "HealthExporterTests",
             dependencies: [
                 "HealthExporter",
+                "HealthExporterGRPC",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 "TelemetryTesting",
                 "TestSupport",
                 "Telemetry",

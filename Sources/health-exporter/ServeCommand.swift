@@ -1,5 +1,6 @@
 import ArgumentParser
 import HealthExporter
+import HealthExporterGRPC
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -90,6 +91,16 @@ struct ServeCommand: AsyncParsableCommand {
         let server = ProbeServer(configuration: serverConfiguration, monitor: monitor, logger: logger) { _ in
             lifecycle.serverListening()
         }
+        var grpcServer: GRPCHealthServer?
+        if let grpc = settings.grpc {
+            do {
+                grpcServer = try GRPCHealthServer(
+                    configuration: grpc, idleTimeout: settings.limits.idleTimeout, monitor: monitor, metrics: registry, logger: logger)
+            } catch {
+                ConfigFailure.printError("cannot set up grpc metrics: \(error)")
+                throw ExitCode.failure
+            }
+        }
         var load: ConfigReloader<ContinuousClock>.Load?
         if let path = config {
             let command = self
@@ -104,13 +115,15 @@ struct ServeCommand: AsyncParsableCommand {
         )
         let drain = ShutdownDrain(monitor: monitor, lifecycle: lifecycle, delay: settings.drain.delay, clock: clock, logger: logger)
         // Started in order, stopped in reverse: the drain first (readiness off,
-        // still serving), then the server quiesces, and the systemd link last,
-        // so the watchdog beats until the end.
+        // still serving), then the servers quiesce (gRPC ending its Watch
+        // streams), and the systemd link last, so the watchdog beats until the end.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: lifecycle), .init(service: factory), .init(service: scheduler), .init(service: server),
+        ]
+        if let grpcServer { services.append(.init(service: grpcServer)) }
+        services += [.init(service: reloader), .init(service: drain)]
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [
-                .init(service: lifecycle), .init(service: factory), .init(service: scheduler),
-                .init(service: server), .init(service: reloader), .init(service: drain),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

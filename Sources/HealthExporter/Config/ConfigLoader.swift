@@ -35,7 +35,7 @@ public enum ConfigLoader {
         let document = ConfigNode(node: root, label: "", source: source)
         if document.isNull { return HealthExporterConfig() }
         let top = try document.mapping(allowedKeys: [
-            "listen", "root", "admin", "drain", "notify", "log", "expose", "limits", "checks",
+            "listen", "root", "admin", "drain", "notify", "log", "expose", "limits", "grpc", "checks",
         ])
 
         var config = HealthExporterConfig()
@@ -81,8 +81,14 @@ public enum ConfigLoader {
         if let admin = top["admin"] {
             config.admin = try parseAdmin(admin, listen: config.listen)
         }
+        if let grpc = top["grpc"] {
+            config.grpc = try parseGRPC(grpc, listen: config.listen)
+        }
         if let checks = top["checks"] {
             config.checks = try parseChecks(checks)
+            if config.grpc != nil {
+                try refuseProbeServiceNames(config.checks, node: checks)
+            }
         }
         if config.expose.details == .authorized, config.admin.token == nil, let detailsNode {
             throw detailsNode.error(.missingKey, "\"authorized\" needs admin.tokenFile: detail is shown only to requests bearing the admin token")
@@ -121,6 +127,35 @@ public enum ConfigLoader {
             )
         }
         return admin
+    }
+
+    private static func parseGRPC(_ node: ConfigNode, listen: ListenAddress) throws(ConfigError) -> HealthExporterConfig.GRPC {
+        let keys = try node.mapping(allowedKeys: ["listen", "maxConnections", "maxWatchers"])
+        guard let listenNode = keys["listen"] else {
+            throw node.error(.missingKey, "listen is required (e.g. grpc: {listen: 127.0.0.1:8001}); leave grpc out to serve no gRPC")
+        }
+        let text = try listenNode.string()
+        guard let address = ListenAddress(parsing: text) else {
+            throw listenNode.error(.invalidValue, "\(JSONText.quoted(text)) is not host:port (e.g. 127.0.0.1:8001, 0.0.0.0:8001)")
+        }
+        if address.port != 0, address.port == listen.port, address.host == listen.host {
+            throw listenNode.error(.invalidValue, "\(JSONText.quoted(text)) is the HTTP listen address too; gRPC needs a port of its own")
+        }
+        var grpc = HealthExporterConfig.GRPC(listen: address)
+        if let value = keys["maxConnections"] { grpc.maxConnections = try value.integer(atLeast: 1) }
+        if let value = keys["maxWatchers"] { grpc.maxWatchers = try value.integer(atLeast: 0) }
+        return grpc
+    }
+
+    /// gRPC answers `readiness`, `liveness` and `startup` as the probes; a
+    /// check of that name would be unreachable there, so it is refused.
+    private static func refuseProbeServiceNames(_ checks: [CheckConfig], node: ConfigNode) throws(ConfigError) {
+        for (index, check) in checks.enumerated() where HealthExporterConfig.GRPC.probeServiceNames.contains(check.name) {
+            throw node.relabeled("checks[\(index)] \(JSONText.quoted(check.name)):").error(
+                .invalidValue,
+                "name is a gRPC health service of its own (readiness, liveness, startup answer the probes); rename the check or leave grpc out"
+            )
+        }
     }
 
     private static func parseChecks(_ node: ConfigNode) throws(ConfigError) -> [CheckConfig] {

@@ -23,6 +23,8 @@ public struct HealthExporterConfig: Sendable, Equatable {
     public var expose: Expose
     /// Protective limits of the HTTP server.
     public var limits: Limits
+    /// The optional `grpc.health.v1` server; nil (the default) serves no gRPC.
+    public var grpc: GRPC?
     /// The dependency checks, in the order probes report them.
     public var checks: [CheckConfig]
 
@@ -35,6 +37,7 @@ public struct HealthExporterConfig: Sendable, Equatable {
         log: Log = Log(),
         expose: Expose = Expose(),
         limits: Limits = Limits(),
+        grpc: GRPC? = nil,
         checks: [CheckConfig] = []
     ) {
         self.listen = listen
@@ -45,6 +48,7 @@ public struct HealthExporterConfig: Sendable, Equatable {
         self.log = log
         self.expose = expose
         self.limits = limits
+        self.grpc = grpc
         self.checks = checks
     }
 
@@ -176,6 +180,29 @@ public struct HealthExporterConfig: Sendable, Equatable {
             self.maxHeaderBytes = maxHeaderBytes
             self.maxBodyBytes = maxBodyBytes
             self.ioThreads = ioThreads
+        }
+    }
+
+    /// `grpc:` — a `grpc.health.v1.Health` server answering from the same
+    /// snapshot as the HTTP probes (kubelet `grpc:` probes, meshes, load balancers).
+    public struct GRPC: Sendable, Equatable {
+        /// Service names the server answers besides the checks' own.
+        /// A check may not be called one of them while gRPC is on.
+        public static let probeServiceNames = ["readiness", "liveness", "startup"]
+
+        /// Where the gRPC server listens (plaintext HTTP/2).
+        public var listen: ListenAddress
+        /// Open connections at most; a newcomer beyond it is closed at once.
+        /// Default 256: gRPC clients keep one connection and multiplex on it.
+        public var maxConnections: Int
+        /// Open `Watch` streams at most, over all connections; one more is
+        /// refused with `RESOURCE_EXHAUSTED`. Default 1024.
+        public var maxWatchers: Int
+
+        public init(listen: ListenAddress, maxConnections: Int = 256, maxWatchers: Int = 1024) {
+            self.listen = listen
+            self.maxConnections = maxConnections
+            self.maxWatchers = maxWatchers
         }
     }
 }

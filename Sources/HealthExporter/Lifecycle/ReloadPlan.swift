@@ -7,7 +7,7 @@
 /// Checks are matched by name: equal configuration means unchanged (its
 /// state, thresholds' progress and connection survive). Settings that only
 /// a restart can apply (the listening socket, limits, logging, drain, notify,
-/// admin and detail exposure) are listed so the operator is told, not ignored.
+/// admin, detail exposure and the gRPC server) are listed so the operator is told, not ignored.
 public struct ReloadPlan: Sendable, Equatable, CustomStringConvertible {
     public let added: [String]
     public let removed: [String]
@@ -34,6 +34,7 @@ public struct ReloadPlan: Sendable, Equatable, CustomStringConvertible {
         if old.notify != new.notify { needsRestart.append("notify") }
         if old.admin != new.admin { needsRestart.append("admin") }
         if old.expose != new.expose { needsRestart.append("expose") }
+        if old.grpc != new.grpc { needsRestart.append("grpc") }
         self.init(old.checks, new.checks, needsRestart: needsRestart)
     }
 

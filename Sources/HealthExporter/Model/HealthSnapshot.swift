@@ -49,7 +49,7 @@ public final class HealthSnapshot: Sendable {
     /// Whether every plain (non-verbose) answer built from this snapshot equals
     /// the one built from `other`: the same flags, and each check with the same
     /// name, probes, status, reason and output. Times and counters may differ.
-    func hasSameAnswers(as other: HealthSnapshot) -> Bool {
+    public func hasSameAnswers(as other: HealthSnapshot) -> Bool {
         // Both from the monitor: it counted every answer change (O(1) per result, not O(checks)).
         if let mine = answersVersion, let theirs = other.answersVersion { return mine == theirs }
         return maintenance == other.maintenance && draining == other.draining && startupComplete == other.startupComplete

@@ -47,18 +47,25 @@ public struct GRPCHealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
         context: ServerContext
     ) async throws {
         let service = request.service
-        guard let stream = watchers.watch(service) else {
+        guard let watch = watchers.watch(service) else {
             metrics?.count(method: "Watch", probe: "all", code: "RESOURCE_EXHAUSTED")
             throw RPCError(code: .resourceExhausted, message: "too many Watch streams open (grpc.maxWatchers); retry later")
         }
-        var first = true
-        for await status in stream {
-            if first {
-                first = false
-                let probe = status == .serviceUnknown ? "unknown" : (watchers.services?.probeLabel(for: service) ?? "unknown")
-                metrics?.count(method: "Watch", probe: probe, code: status.description)
+        // gRPC reports a client that went away through this handler, not by
+        // cancelling the task: without it the watch (and its slot) would live
+        // until the next status change tried to write.
+        try await withRPCCancellationHandler {
+            var first = true
+            for await status in watch.statuses {
+                if first {
+                    first = false
+                    let probe = status == .serviceUnknown ? "unknown" : (watchers.services?.probeLabel(for: service) ?? "unknown")
+                    metrics?.count(method: "Watch", probe: probe, code: status.description)
+                }
+                try await response.write(.with { $0.status = .init(status) })
             }
-            try await response.write(.with { $0.status = .init(status) })
+        } onCancelRPC: {
+            watch.end()
         }
         // The stream ends when the server stops: the call ends OK, and
         // clients retry with backoff, as the protocol asks of them.

@@ -60,11 +60,27 @@ public final class HealthWatchers: HealthObserver, Sendable {
         }
     }
 
-    /// Opens a watch on `service`: the stream yields its current status at
-    /// once, then each change. It ends when ``finishAll()`` is called (the
-    /// server is stopping); cancelling its consumer closes it.
+    /// One open watch: its statuses, and a way to end it early.
+    public struct Watch: Sendable {
+        /// The current status at once, then each change; ends on ``end()``,
+        /// on ``HealthWatchers/finishAll()``, or when its consumer is cancelled.
+        public let statuses: AsyncStream<ServingStatus>
+        private let continuation: AsyncStream<ServingStatus>.Continuation
+
+        init(statuses: AsyncStream<ServingStatus>, continuation: AsyncStream<ServingStatus>.Continuation) {
+            self.statuses = statuses
+            self.continuation = continuation
+        }
+
+        /// Ends the stream and frees the slot (the client went away).
+        public func end() {
+            continuation.finish()
+        }
+    }
+
+    /// Opens a watch on `service`.
     /// - Returns: nil at the ``init(limit:)`` limit, or once finished.
-    public func watch(_ service: String) -> AsyncStream<ServingStatus>? {
+    public func watch(_ service: String) -> Watch? {
         let (stream, continuation) = AsyncStream.makeStream(of: ServingStatus.self, bufferingPolicy: .bufferingNewest(Self.bufferLimit))
         let id: UInt64? = state.withLockedValue { state in
             guard !state.finished, state.watchers.count < limit else { return nil }
@@ -83,7 +99,7 @@ public final class HealthWatchers: HealthObserver, Sendable {
         continuation.onTermination = { [weak self] _ in
             self?.state.withLockedValue { _ = $0.watchers.removeValue(forKey: id) }
         }
-        return stream
+        return Watch(statuses: stream, continuation: continuation)
     }
 
     /// Ends every open watch and refuses new ones: the server is stopping

@@ -20,12 +20,19 @@ struct KubernetesProbesCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("YAML configuration file. Without it the built-in demo is used.", valueName: "file"))
     var config: String?
 
+    @Option(name: .long, help: ArgumentHelp("How the kubelet probes: http (httpGet on listen) or grpc (grpc: stanzas on grpc.listen, Kubernetes 1.27+; needs grpc.listen in the configuration).", valueName: "transport"))
+    var transport: KubeletProbePlan.Transport = .http
+
     @Option(name: .long, help: ArgumentHelp("A Kubernetes manifest (multi-document YAML, e.g. kubectl kustomize output) whose probes to check.", valueName: "manifest"))
     var check: String?
 
     func run() throws {
         let settings = try HealthExporterConfig.fromCommandLine(path: config)
-        let derived = KubeletProbePlan(deriving: settings)
+        if transport == .grpc, settings.grpc == nil {
+            ConfigFailure.printError("--transport grpc needs grpc.listen in the configuration (e.g. grpc: {listen: 0.0.0.0:8001})")
+            throw ExitCode.failure
+        }
+        let derived = KubeletProbePlan(deriving: settings, transport: transport)
         guard let check else {
             print(derived.yaml, terminator: "")
             for warning in derived.warnings(for: settings) { ConfigFailure.printWarning(warning) }
@@ -42,8 +49,10 @@ struct KubernetesProbesCommand: ParsableCommand {
         let warnings = plan.warnings(for: settings)
         for warning in warnings { ConfigFailure.printWarning("\(check): \(warning)") }
         guard warnings.isEmpty else {
+            // Suggest on the transport the manifest uses, when the configuration serves it.
+            let suggested = plan.liveness.grpcService != nil && settings.grpc != nil ? KubeletProbePlan(deriving: settings, transport: .grpc) : derived
             print("# safe timings for this configuration:")
-            print(derived.yaml, terminator: "")
+            print(suggested.yaml, terminator: "")
             throw ExitCode.failure
         }
         print("\(check): probe timings are safe for this configuration")

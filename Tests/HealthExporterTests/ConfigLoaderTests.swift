@@ -17,6 +17,17 @@ struct ConfigLoaderTests {
         #expect(config.root == .statusz)
         #expect(config.limits.headerTimeout == .seconds(10))
         #expect(config.limits.bodyTimeout == .seconds(10))
+        #expect(config.grpc == nil, "no gRPC unless asked for")
+    }
+
+    @Test("grpc: listen, with limits defaulted; a check may be called readiness while gRPC is off")
+    func grpc() throws {
+        let config = try ConfigLoader.parse(yaml: "grpc: {listen: 0.0.0.0:8001}\n", source: "grpc.yaml")
+        #expect(config.grpc == HealthExporterConfig.GRPC(listen: ListenAddress(host: "0.0.0.0", port: 8001), maxConnections: 256, maxWatchers: 1024))
+        let limited = try ConfigLoader.parse(yaml: "grpc: {listen: \"[::1]:9\", maxConnections: 3, maxWatchers: 0}\n", source: "grpc.yaml")
+        #expect(limited.grpc?.maxConnections == 3 && limited.grpc?.maxWatchers == 0 && limited.grpc?.listen.host == "::1")
+        let off = try ConfigLoader.parse(yaml: "checks:\n  - {name: readiness, kind: simulated}\n", source: "grpc.yaml")
+        #expect(off.checks.map(\.name) == ["readiness"])
     }
 
     @Test("a full configuration reads every key")
@@ -117,7 +128,7 @@ struct ConfigLoaderTests {
         ),
         (
             "unknown top-level key", "listn: 1.2.3.4:80\n", .unknownKey,
-            #"bad.yaml:1:1: unknown key "listn" (did you mean "listen"?); known keys: listen, root, admin, drain, notify, log, expose, limits, checks"#
+            #"bad.yaml:1:1: unknown key "listn" (did you mean "listen"?); known keys: listen, root, admin, drain, notify, log, expose, limits, grpc, checks"#
         ),
         (
             "invalid check name", "checks:\n  - {name: Data Base, kind: simulated}\n", .invalidValue,
@@ -211,6 +222,30 @@ struct ConfigLoaderTests {
         (
             "zero header timeout", "limits: {headerTimeout: 0s}\n", .invalidValue,
             #"bad.yaml:1:25: limits.headerTimeout "0s" must be a positive duration"#
+        ),
+        (
+            "grpc without listen", "grpc: {maxWatchers: 10}\n", .missingKey,
+            "bad.yaml:1:7: grpc listen is required (e.g. grpc: {listen: 127.0.0.1:8001}); leave grpc out to serve no gRPC"
+        ),
+        (
+            "grpc listen not host:port", "grpc: {listen: 8001}\n", .invalidValue,
+            #"bad.yaml:1:16: grpc.listen "8001" is not host:port (e.g. 127.0.0.1:8001, 0.0.0.0:8001)"#
+        ),
+        (
+            "grpc on the HTTP port", "listen: 127.0.0.1:8000\ngrpc: {listen: 127.0.0.1:8000}\n", .invalidValue,
+            #"bad.yaml:2:16: grpc.listen "127.0.0.1:8000" is the HTTP listen address too; gRPC needs a port of its own"#
+        ),
+        (
+            "grpc unknown key", "grpc: {listen: 127.0.0.1:8001, tls: true}\n", .unknownKey,
+            #"bad.yaml:1:32: grpc: unknown key "tls"; known keys: listen, maxConnections, maxWatchers"#
+        ),
+        (
+            "grpc zero connections", "grpc: {listen: 127.0.0.1:8001, maxConnections: 0}\n", .invalidValue,
+            "bad.yaml:1:48: grpc.maxConnections 0 must be at least 1"
+        ),
+        (
+            "a check named like a gRPC probe service", "grpc: {listen: 127.0.0.1:8001}\nchecks:\n  - {name: readiness, kind: simulated}\n", .invalidValue,
+            #"bad.yaml:3:3: checks[0] "readiness": name is a gRPC health service of its own (readiness, liveness, startup answer the probes); rename the check or leave grpc out"#
         ),
         (
             "duplicate YAML key", "listen: 127.0.0.1:1\nlisten: 127.0.0.1:2\n", .invalidYAML,

@@ -85,4 +85,35 @@ struct KubeletProbePlanTests {
             try KubeletProbePlan(manifest: "a: [", source: "bad.yaml")
         }
     }
+
+    @Test("--transport grpc: grpc stanzas on grpc.listen's port, read back from a manifest and checked like httpGet ones")
+    func grpcTransport() throws {
+        let settings = try Self.config("grpc: {listen: 0.0.0.0:8001}\n" + DemoConfiguration.yaml)
+        let plan = KubeletProbePlan(deriving: settings, transport: .grpc)
+        #expect(plan.liveness == KubeletProbe(path: "/livez", port: 8001, grpcService: "liveness", periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3))
+        #expect(plan.readiness.grpcService == "readiness" && plan.startup?.grpcService == "startup")
+        #expect(plan.yaml.contains("livenessProbe:\n  grpc: {port: 8001, service: liveness}\n"))
+        #expect(plan.warnings(for: settings) == [])
+        #expect(KubeletProbePlan(deriving: try DemoConfiguration.load(), transport: .grpc).liveness.grpcService == nil, "no grpc.listen: the HTTP plan")
+
+        let manifest = """
+            kind: Deployment
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: sidecar
+                      livenessProbe: {grpc: {port: 9000, service: readiness}}
+                      readinessProbe: {grpc: {port: 8001}}
+            """
+        let read = try KubeletProbePlan(manifest: manifest, source: "grpc.yaml")
+        #expect(read.liveness.grpcService == "readiness" && read.liveness.port == 9000)
+        #expect(read.readiness.grpcService == "", "no service: the kubelet asks for the overall status")
+        let warnings = read.warnings(for: settings)
+        #expect(warnings.contains("livenessProbe.grpc.port 9000 is not grpc.listen's port 8001"))
+        #expect(warnings.contains(#"livenessProbe.grpc.service "readiness" answers another probe than liveness; use "liveness""#))
+        #expect(!warnings.contains { $0.hasPrefix("readinessProbe.grpc") }, "\"\" is readiness: \(warnings)")
+        #expect(read.warnings(for: try DemoConfiguration.load()).contains(
+            "livenessProbe uses grpc, but the configuration has no grpc.listen: the kubelet would find nothing listening"))
+    }
 }

@@ -23,17 +23,23 @@ extension KubeletProbePlan {
             return podSpec?["containers"]?.sequence.map(Array.init) ?? []
         }
         let probing = containers.filter { container in
-            ["livenessProbe", "readinessProbe", "startupProbe"].contains { container[Node($0)]?["httpGet"]?["path"]?.string?.hasSuffix("z") == true }
+            ["livenessProbe", "readinessProbe", "startupProbe"].contains { key in
+                container[Node(key)]?["httpGet"]?["path"]?.string?.hasSuffix("z") == true
+                    || HealthExporterConfig.GRPC.probeServiceNames.contains(container[Node(key)]?["grpc"]?["service"]?.string ?? "")
+            }
         }
         guard let container = containers.first(where: { $0["name"]?.string == "health-exporter" }) ?? probing.first else {
-            throw ManifestError(description: "\(source): no container named health-exporter, and none probing /livez, /readyz or /startupz")
+            throw ManifestError(description: "\(source): no container named health-exporter, and none probing /livez, /readyz or /startupz (or their gRPC services)")
         }
         func probe(_ key: String) -> KubeletProbe? {
             guard let node = container[Node(key)] else { return nil }
             // Kubernetes defaults: period 10, timeout 1, success 1, failure 3.
+            let grpc = node["grpc"]
             return KubeletProbe(
                 path: node["httpGet"]?["path"]?.string ?? "",
-                port: node["httpGet"]?["port"]?.int ?? 0,
+                port: (grpc ?? node["httpGet"])?["port"]?.int ?? 0,
+                // The kubelet sends "" when service is left out: the overall (readiness) status.
+                grpcService: grpc.map { $0["service"]?.string ?? "" },
                 periodSeconds: node["periodSeconds"]?.int ?? 10,
                 timeoutSeconds: node["timeoutSeconds"]?.int ?? 1,
                 successThreshold: node["successThreshold"]?.int ?? 1,

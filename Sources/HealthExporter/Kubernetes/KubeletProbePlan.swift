@@ -1,3 +1,5 @@
+import Telemetry
+
 /// The kubelet probes for a configuration, and the rules that say when
 /// probe timings are unsafe for it.
 ///
@@ -26,9 +28,23 @@ public struct KubeletProbePlan: Sendable, Equatable {
         self.terminationGracePeriodSeconds = terminationGracePeriodSeconds
     }
 
-    /// The safe plan for `config`.
-    public init(deriving config: HealthExporterConfig) {
-        let port = config.listen.port
+    /// The transport the kubelet probes with.
+    public enum Transport: String, Sendable, CaseIterable {
+        /// `httpGet` on `listen` (`/livez`, `/readyz`, `/startupz`).
+        case http
+        /// `grpc` on `grpc.listen`, services `liveness`, `readiness`, `startup`
+        /// (kubelet gRPC probes, GA since Kubernetes 1.27).
+        case grpc
+    }
+
+    /// The safe plan for `config`, probing over `transport` (gRPC needs
+    /// `grpc.listen`; without it the HTTP plan is returned).
+    public init(deriving config: HealthExporterConfig, transport: Transport = .http) {
+        let grpcPort = transport == .grpc ? config.grpc?.listen.port : nil
+        let port = grpcPort ?? config.listen.port
+        func service(_ probe: Probe) -> String? {
+            grpcPort == nil ? nil : probe.rawValue
+        }
         func timeout(for probe: Probe) -> Int {
             max(1, config.checks.filter { $0.probes.contains(probe) }.map { Self.ceilSeconds($0.timeout) }.max() ?? 1)
         }
@@ -39,9 +55,9 @@ public struct KubeletProbePlan: Sendable, Equatable {
         let startupPeriod = 2
         let startupFailures = Self.ceilDivide(max(60, Self.startupBudget(config)), startupPeriod)
         self.init(
-            startup: KubeletProbe(path: Route.probe(.startup, check: nil).path, port: port, periodSeconds: startupPeriod, timeoutSeconds: timeout(for: .startup), failureThreshold: startupFailures),
-            liveness: KubeletProbe(path: Route.probe(.liveness, check: nil).path, port: port, periodSeconds: livenessPeriod, timeoutSeconds: timeout(for: .liveness), failureThreshold: livenessFailures),
-            readiness: KubeletProbe(path: Route.probe(.readiness, check: nil).path, port: port, periodSeconds: readinessPeriod, timeoutSeconds: timeout(for: .readiness), failureThreshold: 1),
+            startup: KubeletProbe(path: Route.probe(.startup, check: nil).path, port: port, grpcService: service(.startup), periodSeconds: startupPeriod, timeoutSeconds: timeout(for: .startup), failureThreshold: startupFailures),
+            liveness: KubeletProbe(path: Route.probe(.liveness, check: nil).path, port: port, grpcService: service(.liveness), periodSeconds: livenessPeriod, timeoutSeconds: timeout(for: .liveness), failureThreshold: livenessFailures),
+            readiness: KubeletProbe(path: Route.probe(.readiness, check: nil).path, port: port, grpcService: service(.readiness), periodSeconds: readinessPeriod, timeoutSeconds: timeout(for: .readiness), failureThreshold: 1),
             terminationGracePeriodSeconds: Self.ceilSeconds(config.drain.timeout) + 5
         )
     }
@@ -54,6 +70,9 @@ public struct KubeletProbePlan: Sendable, Equatable {
         ]
         for (name, stanza, probe) in stanzas {
             guard let stanza else { continue }
+            if let service = stanza.grpcService {
+                warnings += Self.grpcWarnings(name: name, service: service, port: stanza.port, probe: probe, config: config)
+            }
             let checks = config.checks.filter { $0.probes.contains(probe) }
             if let slowest = checks.max(by: { $0.timeout < $1.timeout }), stanza.timeoutSeconds < Self.ceilSeconds(slowest.timeout) {
                 warnings.append(
@@ -88,6 +107,23 @@ public struct KubeletProbePlan: Sendable, Equatable {
             warnings.append(
                 "terminationGracePeriodSeconds \(terminationGracePeriodSeconds) does not exceed drain.timeout \(ConfigValueParsers.format(config.drain.timeout)): the kubelet kills the pod mid-drain"
             )
+        }
+        return warnings
+    }
+
+    /// A `grpc:` stanza that cannot work: gRPC off, another port, or another probe's service.
+    private static func grpcWarnings(name: String, service: String, port: Int, probe: Probe, config: HealthExporterConfig) -> [String] {
+        guard let grpc = config.grpc else {
+            return ["\(name) uses grpc, but the configuration has no grpc.listen: the kubelet would find nothing listening"]
+        }
+        var warnings: [String] = []
+        if grpc.listen.port != 0, port != grpc.listen.port {
+            warnings.append("\(name).grpc.port \(port) is not grpc.listen's port \(grpc.listen.port)")
+        }
+        // "" is the overall status, which is readiness: right for readiness only.
+        let expected = probe.rawValue
+        if service != expected, !(probe == .readiness && service.isEmpty) {
+            warnings.append("\(name).grpc.service \(JSONText.quoted(service)) answers another probe than \(probe.rawValue); use \(JSONText.quoted(expected))")
         }
         return warnings
     }

@@ -23,15 +23,19 @@ PEERS = os.environ.get("PEERS_DIR", "/tmp/health-exporter-peers")
 NGINX, GO2, GO200 = 18000, 18002, 18003
 OURS2, OURS200, OURS_HUNG, OURS_IDLE, GO_IDLE, HUNG_TARGET = 18102, 18103, 18104, 18105, 18005, 18199
 STARTUP_PORT, GO_STARTUP_PORT = 18120, 18121
+OURS_GRPC, GO_GRPC = 18106, 18007
 
 
 def log(text):
     print(text, file=sys.stderr, flush=True)
 
 
-def config(path, port, checks):
+def config(path, port, checks, grpc=None):
     with open(path, "w") as f:
-        f.write(f"listen: 127.0.0.1:{port}\ndrain: {{delay: 0s, timeout: 5s}}\nchecks:\n")
+        f.write(f"listen: 127.0.0.1:{port}\ndrain: {{delay: 0s, timeout: 5s}}\n")
+        if grpc:
+            f.write(f"grpc: {{listen: 127.0.0.1:{grpc}}}\n")
+        f.write("checks:\n")
         for line in checks:
             f.write(f"  - {line}\n")
 
@@ -68,6 +72,30 @@ def wrk(port, path, connections=32):
     if re.search(r"Non-2xx or 3xx responses", out):
         raise SystemExit(f"bench: {port}{path} answered errors under load:\n{out}")
     return rate, percentile(50), percentile(99)
+
+
+def grpc_load(port):
+    """requests/s, p50 ms, p99 ms of grpc.health.v1 Check("readiness"): 32 callers on 4 connections."""
+    import json
+    out = subprocess.run(
+        [f"{PEERS}/grpc-load", "-addr", f"127.0.0.1:{port}", "-service", "readiness", "-conns", "4",
+         "-concurrency", "32", "-duration", f"{SECONDS}s"],
+        check=True, capture_output=True, text=True).stdout
+    result = json.loads(out)
+    if result["errors"]:
+        raise SystemExit(f"bench: gRPC Check on {port}: {result['errors']} errors")
+    return result["requests_per_second"], result["p50_ms"], result["p99_ms"]
+
+
+def wait_grpc(port, seconds=10):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"bench: nothing listening on 127.0.0.1:{port} (gRPC)")
 
 
 def rss_kb(pid, field="VmRSS"):
@@ -128,7 +156,8 @@ def main():
     hung.listen(1024)  # accepted by the kernel, never answered: a hung dependency
     try:
         simulated2 = ["{name: dep0, kind: simulated}", "{name: dep1, kind: simulated}"]
-        config(f"{work}/two.yaml", OURS2, simulated2)
+        # gRPC compiled in and serving on its own port, so RSS and the HTTP rows include its cost.
+        config(f"{work}/two.yaml", OURS2, simulated2, grpc=OURS_GRPC)
         config(f"{work}/200.yaml", OURS200, [f"{{name: dep{i}, kind: simulated}}" for i in range(200)])
         config(f"{work}/hung.yaml", OURS_HUNG, simulated2 + [
             f"{{name: upstream, kind: http, url: 'http://127.0.0.1:{HUNG_TARGET}/', interval: 1s, timeout: 2s, critical: false}}"])
@@ -139,6 +168,9 @@ def main():
             wait_up(port)
         go_idle = start([f"{PEERS}/go-peer", "-addr", f"127.0.0.1:{GO_IDLE}", "-deps", "50"])
         wait_up(GO_IDLE)
+        start([f"{PEERS}/grpc-peer", "-addr", f"127.0.0.1:{GO_GRPC}"])
+        wait_grpc(GO_GRPC)
+        wait_grpc(OURS_GRPC)
         go2_pid = pid_of_port(GO2)
 
         rows = []  # (case, server, rate, p50, p99)
@@ -149,6 +181,8 @@ def main():
             ("/metrics, 2 checks", [("go", GO2, "/metrics"), ("health-exporter", OURS2, "/metrics")]),
             ("/metrics, 200 checks", [("go", GO200, "/metrics"), ("health-exporter", OURS200, "/metrics")]),
             ("/readyz, dependency hung", [("health-exporter healthy", OURS2, "/readyz"), ("health-exporter hung", OURS_HUNG, "/readyz")]),
+            # The Go reference here is grpc-go's health server (bench/grpc-peer), not the HTTP peer.
+            ("gRPC Check readiness, 32 callers", [("go", GO_GRPC, "grpc"), ("health-exporter", OURS_GRPC, "grpc")]),
         ]
         for case, servers in cases:
             results = {name: [] for name, _, _ in servers}
@@ -158,7 +192,7 @@ def main():
                 for name, port, path in order:
                     connections = 4 if path == "/metrics" else 32
                     log(f"bench: {case}: {name} round {round_ + 1}/{ROUNDS}")
-                    results[name].append(wrk(port, path, connections))
+                    results[name].append(grpc_load(port) if path == "grpc" else wrk(port, path, connections))
             for name, _, _ in servers:
                 samples = results[name]
                 rows.append((case, name, statistics.mean(s[0] for s in samples),
@@ -276,7 +310,9 @@ def report(rows, rss, anon, idle_cpu, startup, breakdown, go_maps, images):
         "",
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {machine}.",
         f"`wrk -t1`, {SECONDS} s per run, {ROUNDS} alternating rounds per server (means); 32 connections for probes, 4 for /metrics.",
-        "References: nginx `return 200` (18000), Go net/http + client_golang peer (18002 with 2 checks, 18003 with 200, one with 50 for idle CPU).",
+        "References: nginx `return 200` (18000), Go net/http + client_golang peer (18002 with 2 checks, 18003 with 200, one with 50 for idle CPU);",
+        "for gRPC, grpc-go's health server (bench/grpc-peer), both loaded by bench/grpc-load (grpc-go client, 32 callers on 4 connections, unary Check).",
+        "health-exporter runs with gRPC on (`grpc.listen`) in every row, so its RSS includes the gRPC server.",
         "",
         *lines,
         "",

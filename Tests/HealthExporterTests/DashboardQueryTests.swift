@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import HealthExporter
+
 /// Every PromQL expression shipped in `dashboards/` and `deploy/prometheus/`,
 /// run against a real Prometheus that has scraped the real binary: each must
 /// parse and (for the dashboard) return series, so no typo in a metric or
@@ -54,13 +56,20 @@ struct DashboardQueryTests {
     func liveQueries() async throws {
         let (panels, variables) = try Self.dashboard()
         let alerts = try Self.alertExpressions()
-        #expect(panels.count >= 12)
+        #expect(panels.count >= 14)
         #expect(variables.count == 3)
         #expect(alerts.count == 5)
 
-        let exporter = try ExecutableUnderTest.Service(["--listen", "127.0.0.1:0"])
+        // The demo, with gRPC on so its panels have data too.
+        let config = try TemporaryFile.write(DemoConfiguration.yaml + "\ngrpc: {listen: 127.0.0.1:0}\n", suffix: ".yaml")
+        defer { TemporaryFile.remove(config) }
+        let exporter = try ExecutableUnderTest.Service(["--config", config, "--listen", "127.0.0.1:0"])
         let listening = try #require(exporter.waitForLine(containing: "\"msg\":\"listening\""))
         let port = try #require(ExecutableUnderTest.port(fromListeningLine: listening))
+        let grpcListening = try #require(exporter.waitForLine(containing: "\"msg\":\"grpc listening\""))
+        let grpcPort = try #require(ExecutableUnderTest.port(fromListeningLine: grpcListening))
+        let watch = try GRPCHealthClient.Watch(port: grpcPort)
+        defer { watch.stop() }
         let prometheus = try await RealPrometheus(scraping: "127.0.0.1:\(port)", job: "health-exporter")
         defer { prometheus.stop() }
 
@@ -68,6 +77,7 @@ struct DashboardQueryTests {
         let client = try await RawHTTPClient.connect(port: port)
         for round in 0..<8 {
             for _ in 0..<5 { _ = try await client.request("GET", "/readyz") }
+            _ = try GRPCHealthClient.check(port: grpcPort, "readiness")
             _ = try await client.request("POST", round.isMultiple(of: 2) ? "/simulate_db_failure" : "/simulate_db_recovery")
             try await Task.sleep(for: .milliseconds(600))
         }

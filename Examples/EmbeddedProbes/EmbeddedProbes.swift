@@ -1,11 +1,13 @@
 // A Swift service embedding health-exporter: its own checks as closures, run
-// in the background by the scheduler, and the probe endpoints plus /metrics on
-// a management port beside the service's own work.
+// in the background, the probe endpoints plus /metrics on a management port
+// beside the service's own work (HealthService), and its swift-metrics on the
+// same /metrics (SwiftMetricsFactory).
 //
 //   swift run EmbeddedProbesExample
 //   curl 'localhost:9090/readyz?verbose'; curl localhost:9090/metrics
 import HealthExporter
 import Logging
+import Metrics
 import ServiceLifecycle
 import Telemetry
 import UnixSignals
@@ -39,29 +41,17 @@ enum EmbeddedProbes {
         let logger = Logger(label: "my-service")
         let cache = Cache()
 
-        // 1. Describe the checks: name, probes, interval, timeout, thresholds.
-        let cacheCheck = CheckConfig(
-            name: "cache", kind: .custom, probes: [.readiness, .startup], interval: .seconds(1), timeout: .milliseconds(500))
-        let configs = [cacheCheck]
-
-        // 2. Metrics and the monitor that holds the latest results.
-        let registry = MetricsRegistry()
-        try ProcessMetrics.register(in: registry)
-        let metrics = try HealthMetrics(registry: registry, checks: configs)
-        let monitor = HealthMonitor(checks: configs, logger: logger, metrics: metrics, heartbeatTimeout: .seconds(5))
-
-        // 3. The scheduler runs each check in the background; probes never wait on it.
-        let scheduler = CheckScheduler(
-            checks: [(config: cacheCheck, check: ClosureHealthCheck { try await cache.ping() })],
-            monitor: monitor, clock: ContinuousClock(), logger: logger)
-
-        // 4. Probes and /metrics on the management port.
-        let server = ProbeServer(
-            configuration: .init(listen: ListenAddress(host: "127.0.0.1", port: 9090), metrics: metrics),
-            monitor: monitor, logger: logger)
+        // The checks, the scheduler, the metrics and the probe server on a management port, in one call.
+        let health = try HealthService(
+            checks: [.init("cache", probes: [.readiness, .startup], interval: .seconds(1), timeout: .milliseconds(500)) { try await cache.ping() }],
+            listen: ListenAddress(host: "127.0.0.1", port: 9090),
+            logger: logger)
+        // The app's and its libraries' swift-metrics on the same /metrics.
+        MetricsSystem.bootstrap(SwiftMetricsFactory(registry: health.registry))
+        Counter(label: "my_service_starts_total").increment()
 
         try await ServiceGroup(
-            services: [scheduler, server, MyService(cache: cache)],
+            services: [health, MyService(cache: cache)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ).run()

@@ -2,6 +2,7 @@
 //   Microbench <scenario> <N>    runs it N times (valgrind's heap summary,
 //                                N = 0 against a large N, gives allocations per operation)
 //   Microbench time              nanoseconds per operation of every scenario
+import CoreMetrics
 import HealthExporter
 import Logging
 import NIOCore
@@ -33,7 +34,22 @@ func makeScenarios() throws -> [Scenario] {
     let router = ProbeRouter(monitor: monitor, admin: .init(), details: .always, version: "bench")
     var answerBuffer = ByteBufferAllocator().buffer(capacity: 1024)
 
+    // An application's swift-metrics through the backend (handlers made once, as swift-metrics users do).
+    let swiftMetrics = SwiftMetricsFactory(registry: MetricsRegistry())
+    let appCounter = CoreMetrics.Counter(label: "example_hello_requests_total", dimensions: [("route", "/hello")], factory: swiftMetrics)
+    let appTimer = CoreMetrics.Timer(label: "job_duration_seconds", dimensions: [("job", "sync")], factory: swiftMetrics)
+    let appMeter = CoreMetrics.Meter(label: "in_flight", factory: swiftMetrics)
+
     return [
+        Scenario(name: "sm-counter", what: "swift-metrics Counter increment") { n in
+            for _ in 0..<n { appCounter.increment() }
+        },
+        Scenario(name: "sm-timer", what: "swift-metrics Timer record") { n in
+            for index in 0..<n { appTimer.recordNanoseconds(Int64(index % 1000) * 1000) }
+        },
+        Scenario(name: "sm-meter", what: "swift-metrics Meter set") { n in
+            for index in 0..<n { appMeter.set(Double(index)) }
+        },
         Scenario(name: "counter", what: "counter increment") { n in
             for _ in 0..<n { counter.increment() }
         },

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 import Testing
 
@@ -70,6 +71,12 @@ struct DependencyChecksIntegrationTests {
         let redis = try await RealRedis()
         try await Self.run([Self.redis(redis.port, failureThreshold: 3, successThreshold: 2)]) { monitor in
             try await eventually("up") { monitor.snapshot.check(named: "cache")?.isUp == true }
+            // The failure count at the very update that took it down (polling could see a later run's).
+            let failuresWhenDown = NIOLockedValueBox<Int?>(nil)
+            monitor.onSnapshot { snapshot in
+                guard let cache = snapshot.check(named: "cache"), !cache.isUp, cache.consecutiveFailures > 0 else { return }
+                failuresWhenDown.withLockedValue { if $0 == nil { $0 = cache.consecutiveFailures } }
+            }
             try await redis.stop()
             // Within threshold the check stays up while counting failures...
             try await eventually("first failure") { monitor.snapshot.check(named: "cache")?.consecutiveFailures ?? 0 >= 1 }
@@ -78,7 +85,7 @@ struct DependencyChecksIntegrationTests {
             // ...and goes down on the third, with the reason.
             try await eventually("down") { monitor.snapshot.check(named: "cache")?.isUp == false }
             let down = try #require(monitor.snapshot.check(named: "cache"))
-            #expect(down.consecutiveFailures == 3)
+            #expect(failuresWhenDown.withLockedValue { $0 } == 3)
             #expect(down.reason == .refused)
             #expect(down.output == "redis 127.0.0.1:\(redis.port): connection refused")
             #expect(monitor.snapshot.verdict(for: .readiness).status == .fail)

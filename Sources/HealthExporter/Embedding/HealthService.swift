@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
 import Telemetry
 
@@ -69,6 +70,7 @@ public final class HealthService: Service, Sendable {
     public let checks: [CheckConfig]
 
     private let services: [any Service]
+    private let router: ProbeRouter
     private let logger: Logger
 
     /// - Parameters:
@@ -125,7 +127,26 @@ public final class HealthService: Service, Sendable {
         self.metrics = metrics
         self.checks = all
         self.services = services
+        self.router = ProbeRouter(
+            monitor: monitor, root: configuration.root, admin: configuration.admin, details: configuration.expose.details,
+            version: HealthExporterVersion.current, metrics: registry)
         self.logger = logger
+    }
+
+    /// What the standalone server answers to `head` from `peer`, for mounting the
+    /// probes on your own HTTP server (the Hummingbird and Vapor adapters do):
+    /// the same status, content type and bytes for the same snapshot, and
+    /// counted in `health_probe_requests_total` the same way. Serve `GET` and
+    /// `HEAD` of `/livez`, `/readyz`, `/startupz` (with `?verbose`,
+    /// `?exclude=`, `/NAME`) and `/metrics`; for `HEAD`, send no body.
+    public func answer(to head: HTTPRequestHead, peer: ConnectionPeer) -> HTTPAnswer {
+        let start = ContinuousClock.now
+        let request = ProbeRequest(head: head, connection: peer)
+        let answer = router.answer(request, snapshot: monitor.snapshot)
+        if let probe = request.route.probe {
+            metrics.recordProbeRequest(probe, code: answer.status.code, duration: ContinuousClock.now - start)
+        }
+        return answer
     }
 
     /// Runs the checks (and the server) until graceful shutdown or cancellation.

@@ -17,6 +17,12 @@ public struct ConnectionPeer: Sendable, Equatable {
         self.listenerIsLoopback = listenerIsLoopback
     }
 
+    /// A peer seen by another server (a framework adapter): `remote` is the
+    /// client's address; unknown counts as not loopback (the safe side).
+    public init(remote: SocketAddress?, listenerIsLoopback: Bool) {
+        self.init(address: remote?.ipAddress, isLoopback: Self.isLoopback(remote), listenerIsLoopback: listenerIsLoopback)
+    }
+
     /// Reads both ends of an accepted connection; unknown addresses count as
     /// not loopback (the safe side).
     public init(channel: any Channel) {

@@ -24,7 +24,7 @@ func makeScenarios() throws -> [Scenario] {
     // The service's own families with 200 checks, as /metrics renders them.
     let checks = (0..<200).map { CheckConfig(name: "dep\($0)", kind: .simulated(.init())) }
     let metricsRegistry = MetricsRegistry()
-    let metrics = try HealthMetrics(registry: metricsRegistry, checks: checks, heartbeat: true)
+    let metrics = try HealthMetrics(registry: metricsRegistry, checks: checks)
     for check in checks {
         metrics.recordRun(check: check.name, result: .success, reason: nil, duration: .milliseconds(3))
     }

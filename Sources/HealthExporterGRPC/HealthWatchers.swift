@@ -36,7 +36,7 @@ public final class HealthWatchers: HealthObserver, Sendable {
         self.limit = limit
     }
 
-    /// The statuses of the latest snapshot heard (empty before the first).
+    /// The statuses of the latest snapshot heard (nil before the first).
     public var services: HealthServices? {
         state.withLockedValue { $0.services }
     }

@@ -105,37 +105,41 @@ public final class SwiftMetricsFactory: MetricsFactory, Sendable {
     private func makeCounterSeries(label: String, dimensions: [(String, String)], swiftType: String) -> CounterSeriesHandler? {
         var name = PrometheusName.metric(label)
         if !name.hasSuffix("_total") { name += "_total" }
-        let (labelNames, values) = Self.labels(dimensions)
-        do {
-            let family = try registry.counter(name, help: Self.help("counter", name), labels: labelNames)
-            let series = try family.labels(values)
-            return (CounterSeriesHandler(series: series, release: { family.removeSeries { $0 == values } }))
-        } catch {
-            refused(label: label, swiftType: swiftType, error: error)
-            return nil
-        }
+        return register(label: label, name: name, dimensions: dimensions, swiftType: swiftType) { name, labels throws(RegistryError) in
+            try self.registry.counter(name, help: Self.help("counter", name), labels: labels)
+        } handler: { CounterSeriesHandler(series: $0, release: $1) }
     }
 
     private func makeGaugeSeries(label: String, dimensions: [(String, String)], swiftType: String) -> GaugeSeriesHandler? {
-        let (labelNames, values) = Self.labels(dimensions)
-        do {
-            let family = try registry.gauge(PrometheusName.metric(label), help: Self.help("gauge", PrometheusName.metric(label)), labels: labelNames)
-            let series = try family.labels(values)
-            return (GaugeSeriesHandler(series: series, release: { family.removeSeries { $0 == values } }))
-        } catch {
-            refused(label: label, swiftType: swiftType, error: error)
-            return nil
-        }
+        register(label: label, name: PrometheusName.metric(label), dimensions: dimensions, swiftType: swiftType) { name, labels throws(RegistryError) in
+            try self.registry.gauge(name, help: Self.help("gauge", name), labels: labels)
+        } handler: { GaugeSeriesHandler(series: $0, release: $1) }
     }
 
     private func makeHistogramSeries(
         label: String, dimensions: [(String, String)], buckets: [Double], swiftType: String
     ) -> HistogramSeriesHandler? {
+        register(label: label, name: PrometheusName.metric(label), dimensions: dimensions, swiftType: swiftType) { name, labels throws(RegistryError) in
+            try self.registry.histogram(name, help: Self.help("histogram", name), labels: labels, buckets: buckets)
+        } handler: { HistogramSeriesHandler(series: $0, release: $1) }
+    }
+
+    /// The one registration path: the family (found or made), the series for
+    /// these dimensions, and a handler that can remove it again; nil, logged
+    /// and counted when the registry refuses.
+    private func register<Series, Handler>(
+        label: String,
+        name: String,
+        dimensions: [(String, String)],
+        swiftType: String,
+        family makeFamily: (_ name: String, _ labels: [String]) throws(RegistryError) -> MetricFamily<Series>,
+        handler makeHandler: (Series, @escaping @Sendable () -> Void) -> Handler
+    ) -> Handler? {
         let (labelNames, values) = Self.labels(dimensions)
         do {
-            let family = try registry.histogram(PrometheusName.metric(label), help: Self.help("histogram", PrometheusName.metric(label)), labels: labelNames, buckets: buckets)
+            let family = try makeFamily(name, labelNames)
             let series = try family.labels(values)
-            return (HistogramSeriesHandler(series: series, release: { family.removeSeries { $0 == values } }))
+            return makeHandler(series, { family.removeSeries { $0 == values } })
         } catch {
             refused(label: label, swiftType: swiftType, error: error)
             return nil

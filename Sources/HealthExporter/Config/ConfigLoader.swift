@@ -40,11 +40,7 @@ public enum ConfigLoader {
 
         var config = HealthExporterConfig()
         if let listen = top["listen"] {
-            let text = try listen.string()
-            guard let address = ListenAddress(parsing: text) else {
-                throw listen.error(.invalidValue, "\(JSONText.quoted(text)) is not host:port (e.g. 127.0.0.1:8000, [::1]:8000, 0.0.0.0:8000)")
-            }
-            config.listen = address
+            config.listen = try listenAddress(listen, example: "127.0.0.1:8000, [::1]:8000, 0.0.0.0:8000")
         }
         if let root = top["root"] {
             config.root = try root.oneOf(HealthExporterConfig.Root.self)
@@ -129,17 +125,23 @@ public enum ConfigLoader {
         return admin
     }
 
+    /// A listening `host:port` (port 0 allowed: the kernel picks); `example` shows the form in the error.
+    private static func listenAddress(_ node: ConfigNode, example: String) throws(ConfigError) -> ListenAddress {
+        let text = try node.string()
+        guard let address = ListenAddress(parsing: text) else {
+            throw node.error(.invalidValue, "\(JSONText.quoted(text)) is not host:port (e.g. \(example))")
+        }
+        return address
+    }
+
     private static func parseGRPC(_ node: ConfigNode, listen: ListenAddress) throws(ConfigError) -> HealthExporterConfig.GRPC {
         let keys = try node.mapping(allowedKeys: ["listen", "maxConnections", "maxWatchers"])
         guard let listenNode = keys["listen"] else {
             throw node.error(.missingKey, "listen is required (e.g. grpc: {listen: 127.0.0.1:8001}); leave grpc out to serve no gRPC")
         }
-        let text = try listenNode.string()
-        guard let address = ListenAddress(parsing: text) else {
-            throw listenNode.error(.invalidValue, "\(JSONText.quoted(text)) is not host:port (e.g. 127.0.0.1:8001, 0.0.0.0:8001)")
-        }
+        let address = try listenAddress(listenNode, example: "127.0.0.1:8001, 0.0.0.0:8001")
         if address.port != 0, address.port == listen.port, address.host == listen.host {
-            throw listenNode.error(.invalidValue, "\(JSONText.quoted(text)) is the HTTP listen address too; gRPC needs a port of its own")
+            throw listenNode.error(.invalidValue, "\(JSONText.quoted(address.description)) is the HTTP listen address too; gRPC needs a port of its own")
         }
         var grpc = HealthExporterConfig.GRPC(listen: address)
         if let value = keys["maxConnections"] { grpc.maxConnections = try value.integer(atLeast: 1) }

@@ -74,3 +74,48 @@ struct CheckStateTests {
         #expect(state.isStale(at: Self.time(10)))
     }
 }
+
+/// A run that passes with a ``CheckWarning`` (a certificate near its end).
+@Suite("CheckState: warnings keep a check up and report warn")
+struct CheckStateWarningTests {
+    private static func time(_ seconds: Int) -> MonitorTime {
+        MonitorTime(wall: TestFixtures.pinnedTime, uptime: .seconds(seconds))
+    }
+
+    private static let expiring = CheckRunResult(
+        .warn(CheckWarning(.expiring, "TLS 127.0.0.1:8443: certificate expires in 5d")),
+        certificateNotAfter: WallClockTimestamp(nanosecondsSinceEpoch: 1_800_000_000_000_000_000))
+
+    @Test("a critical check that warns is up, warn, with the reason; a plain pass clears it; the certificate is kept when a run does not reach it")
+    func warningLifecycle() {
+        let config = CheckConfig(name: "edge", kind: .tcp(address: HostPort(host: "127.0.0.1", port: 9)), failureThreshold: 2, successThreshold: 1)
+        var state = CheckState(config, now: Self.time(0))
+        state.record(Self.expiring, duration: .milliseconds(2), now: Self.time(1))
+        #expect(state.snapshot.isUp && state.snapshot.isDegraded)
+        #expect(state.snapshot.status == .warn, "warn even though the check is critical")
+        #expect(state.snapshot.reason == .expiring)
+        #expect(state.snapshot.certificateNotAfter == Self.expiring.certificateNotAfter)
+        #expect(state.snapshot.consecutiveSuccesses == 1 && state.snapshot.consecutiveFailures == 0)
+
+        state.record(CheckRunResult(.pass), duration: .milliseconds(2), now: Self.time(2))
+        #expect(state.snapshot.status == .pass && state.snapshot.reason == nil && !state.snapshot.isDegraded)
+        #expect(state.snapshot.certificateNotAfter == Self.expiring.certificateNotAfter, "kept: the run reported none")
+
+        state.record(Self.expiring, duration: .milliseconds(2), now: Self.time(3))
+        state.record(.failure(CheckFailure(.refused, "refused")), duration: .zero, now: Self.time(4))
+        #expect(state.snapshot.isUp && !state.snapshot.isDegraded && state.snapshot.reason == .refused, "within threshold: up, the failure's reason shows")
+        state.record(.failure(CheckFailure(.refused, "refused")), duration: .zero, now: Self.time(5))
+        #expect(!state.snapshot.isUp && state.snapshot.status == .fail)
+    }
+
+    @Test("the monitor logs a warning once per warning episode and keeps readiness at 200")
+    func warningEvents() {
+        let config = CheckConfig(name: "edge", kind: .tcp(address: HostPort(host: "127.0.0.1", port: 9)), successThreshold: 1)
+        var state = MonitorState(checks: [config], now: Self.time(0))
+        let first = state.record("edge", result: Self.expiring, duration: .zero, now: Self.time(1))
+        #expect(first.contains { if case .checkWarning = $0 { return true } else { return false } })
+        let again = state.record("edge", result: Self.expiring, duration: .zero, now: Self.time(2))
+        #expect(!again.contains { if case .checkWarning = $0 { return true } else { return false } }, "no new entry while the warning holds")
+        #expect(state.snapshot().verdict(for: .readiness).status.isHealthy)
+    }
+}

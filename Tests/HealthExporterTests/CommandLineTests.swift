@@ -19,7 +19,7 @@ struct CommandLineTests {
 
     @Test("check-config on a malformed file: exit 78 and one error line naming file, line and value", arguments: [
         ("checks:\n  - {name: db, kind: simulated, interval: -1s}\n", #"checks[0] "db": interval "-1s" must be a positive duration"#),
-        ("checks:\n  - {name: db, kind: nope}\n", #"checks[0] "db": kind "nope" is not a supported check kind (supported: simulated, tcp, http, postgres, redis, dns, disk, file)"#),
+        ("checks:\n  - {name: db, kind: nope}\n", #"checks[0] "db": kind "nope" is not a supported check kind (supported: simulated, tcp, tls, http, postgres, redis, dns, disk, file, grpc)"#),
         ("checks: [\n", "invalid YAML"),
     ])
     func checkConfigRejects(_ yaml: String, _ expected: String) throws {

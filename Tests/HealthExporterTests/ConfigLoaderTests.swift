@@ -96,7 +96,7 @@ struct ConfigLoaderTests {
         ),
         (
             "unknown kind", "checks:\n  - {name: cache, kind: carrier-pigeon}\n", .unsupportedKind,
-            #"bad.yaml:2:25: checks[0] "cache": kind "carrier-pigeon" is not a supported check kind (supported: simulated, tcp, http, postgres, redis, dns, disk, file)"#
+            #"bad.yaml:2:25: checks[0] "cache": kind "carrier-pigeon" is not a supported check kind (supported: simulated, tcp, tls, http, postgres, redis, dns, disk, file, grpc)"#
         ),
         (
             "duplicate name", "checks:\n  - {name: db, kind: simulated}\n  - {name: db, kind: simulated}\n", .duplicateName,
@@ -285,7 +285,7 @@ struct ConfigLoaderTests {
         #expect(checks.map(\.kind.name) == ["postgres", "redis", "http", "tcp", "dns", "disk", "file"])
         #expect(checks[0].kind == .postgres(.init(host: "127.0.0.1", port: 15432, user: "app", database: "appdb", password: Secret("pg-pass"))))
         #expect(checks[1].kind == .redis(.init(address: HostPort(host: "127.0.0.1", port: 6379))))
-        #expect(checks[2].kind == .http(.init(url: "https://api.internal/healthz", expectStatus: 200...200, bodyContains: "ok", tlsVerify: false)))
+        #expect(checks[2].kind == .http(.init(url: "https://api.internal/healthz", expectStatus: 200...200, bodyContains: "ok", tls: TLSClientSettings(verify: false))))
         #expect(checks[3].kind == .tcp(address: HostPort(host: "::1", port: 9000)))
         #expect(checks[4].kind == .dns(host: "db.internal"))
         #expect(checks[5].kind == .disk(.init(path: "/var/lib/app", minFree: 1 << 30, writable: true)))

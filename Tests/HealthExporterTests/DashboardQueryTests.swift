@@ -56,12 +56,18 @@ struct DashboardQueryTests {
     func liveQueries() async throws {
         let (panels, variables) = try Self.dashboard()
         let alerts = try Self.alertExpressions()
-        #expect(panels.count >= 14)
+        #expect(panels.count >= 15)
         #expect(variables.count == 3)
-        #expect(alerts.count == 5)
+        #expect(alerts.count == 6)
 
-        // The demo, with gRPC on so its panels have data too.
-        let config = try TemporaryFile.write(DemoConfiguration.yaml + "\ngrpc: {listen: 127.0.0.1:0}\n", suffix: ".yaml")
+        // The demo, with gRPC on and a tls check against openssl s_server (a
+        // certificate with 10 days left), so those panels and the expiry alert have data too.
+        let authority = try TestCertificates()
+        defer { authority.remove() }
+        let tlsServer = try await RealOpenSSLServer(leaf: try authority.leaf(until: 10 * 86_400))
+        defer { tlsServer.stop() }
+        let tlsCheck = "  - {name: edge-certificate, kind: tls, address: 127.0.0.1:\(tlsServer.port), caFile: \(authority.caCertificate)}\n"
+        let config = try TemporaryFile.write(DemoConfiguration.yaml + tlsCheck + "grpc: {listen: 127.0.0.1:0}\n", suffix: ".yaml")
         defer { TemporaryFile.remove(config) }
         let exporter = try ExecutableUnderTest.Service(["--config", config, "--listen", "127.0.0.1:0"])
         let listening = try #require(exporter.waitForLine(containing: "\"msg\":\"listening\""))
@@ -115,7 +121,7 @@ struct DashboardQueryTests {
     }
 
     static func metricNames(in expression: String) -> [String] {
-        let pattern = try! NSRegularExpression(pattern: #"\b(up|health_[a-z_]+|process_[a-z_]+)\b(?=\s*[\{\[\)])"#)
+        let pattern = try! NSRegularExpression(pattern: #"\b(up|health_[a-z_]+|process_[a-z_]+)\b(?=\s*([\{\[\)\-+*/<>=]|$))"#)
         let range = NSRange(expression.startIndex..., in: expression)
         return pattern.matches(in: expression, range: range).compactMap { Range($0.range(at: 1), in: expression).map { String(expression[$0]) } }
     }

@@ -1,9 +1,15 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
+import Telemetry
 
 /// Passes when PostgreSQL accepts the login and answers `SELECT 1`.
+///
+/// TLS follows the URL's `sslmode` as libpq does. With TLS, the server's leaf
+/// certificate is read by a handshake of its own at the first run and hourly
+/// (postgres-nio does not show it), and its notAfter reported.
 ///
 /// One connection is kept between runs (a pool of one: the check needs no
 /// more, and the server sees one session, not one per run); it is dropped and
@@ -16,16 +22,35 @@ public actor PostgresCheck: HealthCheck {
     private let group: any EventLoopGroup
     private var connection: PostgresConnection?
     private var nextID = 0
+    private let tls: PostgresConnection.Configuration.TLS
+    private let certificates: CertificateWatch?
 
-    public init(options: CheckKind.PostgresOptions, timeout: Duration, logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(options: CheckKind.PostgresOptions, timeout: Duration, logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
         self.options = options
         self.timeout = timeout
         self.logger = logger
         self.group = group
+        if let settings = options.tls {
+            var configuration = settings.configuration
+            if options.sslMode == .verifyCA { configuration.certificateVerification = .noHostnameVerification }
+            tls = options.sslMode == .prefer ? .prefer(try NIOSSLContext(configuration: configuration)) : .require(try NIOSSLContext(configuration: configuration))
+            var watched = settings
+            if options.sslMode == .verifyCA { watched.verify = false }  // its chain is judged by the connection itself
+            certificates = CertificateWatch(
+                address: HostPort(host: options.host, port: options.port), handshake: try TLSHandshake(settings: watched, preamble: .postgresSSLRequest))
+        } else {
+            tls = .disable
+            certificates = nil
+        }
     }
 
     public func run() async throws {
+        try await run(report: CheckRunReport())
+    }
+
+    public func run(report: CheckRunReport) async throws {
         let target = options.redactedURL
+        let notAfter = await certificates?.notAfter(timeout: timeout, report: report)
         do {
             let connection = try await openConnection()
             _ = try await withTaskCancellationHandler {
@@ -35,7 +60,7 @@ public actor PostgresCheck: HealthCheck {
             }
         } catch {
             await closeConnection()
-            throw Self.classify(error, target: target)
+            throw Self.classify(error, target: target, notAfter: notAfter)
         }
     }
 
@@ -48,7 +73,7 @@ public actor PostgresCheck: HealthCheck {
         if let connection, !connection.isClosed { return connection }
         var configuration = PostgresConnection.Configuration(
             host: options.host, port: options.port, username: options.user,
-            password: options.password?.reveal(), database: options.database, tls: .disable)
+            password: options.password?.reveal(), database: options.database, tls: tls)
         configuration.options.connectTimeout = TimeAmount(timeout)
         nextID += 1
         let connection = try await PostgresConnection.connect(
@@ -64,8 +89,17 @@ public actor PostgresCheck: HealthCheck {
         }
     }
 
-    static func classify(_ error: any Error, target: String) -> CheckFailure {
+    static func classify(_ error: any Error, target: String, notAfter: WallClockTimestamp? = nil) -> CheckFailure {
+        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+            if let notAfter, notAfter < .now() {
+                return CheckFailure(.expired, "\(target): certificate expired at \(notAfter.rfc3339)")
+            }
+            return CheckFailure(.tls, "\(target): TLS failed: \(TLSHandshake.describe(error))")
+        }
         guard let psql = error as? PSQLError else { return CheckFailure.classify(error, target: target) }
+        if psql.code == .sslUnsupported {
+            return CheckFailure(.tls, "\(target): the server does not offer TLS, which the sslmode requires")
+        }
         if psql.code == .server, let state = psql.serverInfo?[.sqlState] {
             switch state {
             case "28P01", "28000":
@@ -76,8 +110,8 @@ public actor PostgresCheck: HealthCheck {
                 return CheckFailure(.query, "\(target): server error SQLSTATE \(state)")
             }
         }
-        if psql.code == .connectionError, let underlying = psql.underlying {
-            return CheckFailure.classify(underlying, target: target)
+        if psql.code == .connectionError || psql.code == .failedToAddSSLHandler, let underlying = psql.underlying {
+            return classify(underlying, target: target, notAfter: notAfter)
         }
         if psql.code == .authMechanismRequiresPassword || psql.code == .unsupportedAuthMechanism || psql.code == .saslError {
             return CheckFailure(.auth, "\(target): \(psql.code)")

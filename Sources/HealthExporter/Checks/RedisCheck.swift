@@ -1,33 +1,51 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
+import Telemetry
 
-/// Passes when Redis answers `PING` with `PONG` (after `AUTH` when a password
-/// is configured). Speaks RESP directly over one short-lived connection.
+/// Passes when Redis answers `PING` with `PONG`, after `AUTH [user] password`
+/// when a password is configured. Speaks RESP directly over one short-lived
+/// connection, over TLS for `rediss://`, whose leaf certificate's notAfter
+/// it reports.
 public struct RedisCheck: HealthCheck {
     public let options: CheckKind.RedisOptions
     let timeout: Duration
     let group: any EventLoopGroup
+    private let tlsContext: NIOSSLContext?
+    private let inspection: TLSHandshake?
 
-    public init(options: CheckKind.RedisOptions, timeout: Duration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(options: CheckKind.RedisOptions, timeout: Duration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
         self.options = options
         self.timeout = timeout
         self.group = group
+        self.tlsContext = try options.tls.map { try NIOSSLContext(configuration: $0.configuration) }
+        self.inspection = try options.tls.map { try TLSHandshake(settings: $0) }
     }
 
     public func run() async throws {
+        try await run(report: CheckRunReport())
+    }
+
+    public func run(report: CheckRunReport) async throws {
         let target = "redis \(options.address)"
         var commands = [["PING"]]
         if let password = options.password {
-            commands.insert(["AUTH", password.reveal()], at: 0)
+            commands.insert(["AUTH"] + (options.user.map { [$0] } ?? []) + [password.reveal()], at: 0)
         }
-        let replies = group.next().makePromise(of: [String].self)
+        let replies = group.next().makePromise(of: [RESPReply].self)
         let expected = commands.count
+        let sni = options.tls?.sniName(connectingTo: options.address.host)
+        let tlsContext = self.tlsContext
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: group)
                 .connectTimeout(TimeAmount(timeout))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tlsContext {
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: sni))
+                        }
                         try channel.pipeline.syncOperations.addHandler(RESPReplyCollector(expected: expected, promise: replies))
                     }
                 }
@@ -38,9 +56,9 @@ public struct RedisCheck: HealthCheck {
             throw CheckFailure.classify(error, target: target)
         }
         defer { channel.close(promise: nil) }
-        let lines: [String]
+        let received: [RESPReply]
         do {
-            lines = try await withTaskCancellationHandler {
+            received = try await withTaskCancellationHandler {
                 var request = channel.allocator.buffer(capacity: 64)
                 for command in commands { Self.encode(command, into: &request) }
                 channel.writeAndFlush(request, promise: nil)
@@ -49,18 +67,29 @@ public struct RedisCheck: HealthCheck {
                 channel.close(promise: nil)
             }
         } catch {
-            throw CheckFailure.classify(error, target: target)
+            // Verification failed: read the leaf unverified, to tell expired from tls.
+            let leaf = TLSHandshake.isTLSError(error) ? await inspection?.inspect(options.address, timeout: timeout, group: group) : nil
+            if let leaf { report.certificateExpires(at: leaf.notAfter) }
+            throw TLSHandshake.classify(error, leaf: leaf, target: target)
         }
-        if options.password != nil, let auth = lines.first, auth.hasPrefix("-") {
+        if tlsContext != nil, let leaf = try? await channel.pipeline.handler(type: NIOSSLClientHandler.self).map({ $0.peerCertificate }).get() {
+            report.certificateExpires(at: leaf.notAfter)
+        }
+        if options.password != nil, case .error(let message) = received.first {
             // Redis's own words (WRONGPASS, NOAUTH…) never contain the password.
-            throw CheckFailure(.auth, "\(target): AUTH refused: \(auth.dropFirst().prefix(80))")
+            throw CheckFailure(.auth, "\(target): AUTH refused: \(message.prefix(80))")
         }
-        guard let pong = lines.last else { throw CheckFailure(.protocol, "\(target): no reply") }
-        if pong.hasPrefix("-NOAUTH") {
-            throw CheckFailure(.auth, "\(target): authentication required")
-        }
-        guard pong == "+PONG" else {
-            throw CheckFailure(.protocol, "\(target): PING answered \(pong.prefix(80))")
+        switch received.last {
+        case .simple("PONG"), .bulk("PONG"):
+            return
+        case .error(let message) where message.hasPrefix("NOAUTH") || message.hasPrefix("NOPERM"):
+            throw CheckFailure(.auth, "\(target): \(message.prefix(80))")
+        case .error(let message):
+            throw CheckFailure(.protocol, "\(target): PING answered error \(message.prefix(80))")
+        case let other?:
+            throw CheckFailure(.protocol, "\(target): PING answered \(String(describing: other).prefix(80))")
+        case nil:
+            throw CheckFailure(.protocol, "\(target): no reply")
         }
     }
 
@@ -73,34 +102,38 @@ public struct RedisCheck: HealthCheck {
     }
 }
 
-/// Collects `expected` single-line RESP replies (`+OK`, `-ERR …`, `:1`), then
-/// completes the promise; a close or error before that fails it.
+/// Collects `expected` RESP replies, then completes the promise; a close,
+/// an error or bytes that are not RESP fail it.
 final class RESPReplyCollector: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
 
     private let expected: Int
-    private let promise: EventLoopPromise<[String]>
-    private var pending = ""
-    private var lines: [String] = []
+    private let promise: EventLoopPromise<[RESPReply]>
+    private var pending = ByteBuffer()
+    private var replies: [RESPReply] = []
     private var done = false
 
-    init(expected: Int, promise: EventLoopPromise<[String]>) {
+    init(expected: Int, promise: EventLoopPromise<[RESPReply]>) {
         self.expected = expected
         self.promise = promise
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !done else { return }
-        pending += String(buffer: unwrapInboundIn(data))
-        while let newline = pending.firstIndex(of: "\r\n") {
-            lines.append(String(pending[..<newline]))
-            pending = String(pending[pending.index(after: newline)...])
+        var incoming = unwrapInboundIn(data)
+        pending.writeBuffer(&incoming)
+        do {
+            while replies.count < expected, let reply = try RESPReply.read(from: &pending) {
+                replies.append(reply)
+            }
+        } catch {
+            finish(CheckFailure(.protocol, "reply is not RESP: \(error.problem)"))
+            context.close(promise: nil)
+            return
         }
-        if lines.count >= expected {
+        if replies.count >= expected {
             done = true
-            promise.succeed(lines)
-        } else if pending.utf8.count > 4096 {
-            finish(CheckFailure(.protocol, "reply is not RESP"))
+            promise.succeed(replies)
         }
     }
 

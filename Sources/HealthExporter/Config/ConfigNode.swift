@@ -96,6 +96,21 @@ struct ConfigNode {
         return result
     }
 
+    /// A mapping of names to single values (`headers:`), in file order;
+    /// each value's label names its key.
+    func stringMapping() throws(ConfigError) -> [(String, ConfigNode)] {
+        try requireMapping()
+        guard case .mapping(let mapping) = node else { return [] }
+        var result: [(String, ConfigNode)] = []
+        for (keyNode, valueNode) in mapping {
+            guard case .scalar(let keyScalar) = keyNode else {
+                throw ConfigNode(node: keyNode, label: label, source: source).error(.wrongType, "has a key that is not a plain name")
+            }
+            result.append((keyScalar.string, ConfigNode(node: valueNode, label: childLabel(keyScalar.string), source: source)))
+        }
+        return result
+    }
+
     func string() throws(ConfigError) -> String {
         guard case .scalar(let scalar) = node else {
             throw error(.wrongType, "must be a single value, not \(shapeName)")

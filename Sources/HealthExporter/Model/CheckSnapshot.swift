@@ -12,7 +12,9 @@ public struct CheckSnapshot: Sendable, Equatable {
     public let critical: Bool
     /// Up or down after thresholds.
     public var isUp: Bool
-    /// Why the check is down, or why its latest run failed while still within threshold.
+    /// Up, but its latest run passed with a ``CheckWarning``: reported as `warn`.
+    public var isDegraded: Bool = false
+    /// Why the check is down or degraded, or why its latest run failed while still within threshold.
     public var reason: FailureReason?
     /// A short, redacted human explanation of the latest failure.
     public var output: String?
@@ -26,6 +28,9 @@ public struct CheckSnapshot: Sendable, Equatable {
     public var consecutiveFailures: Int
     /// Successful runs since the last failure.
     public var consecutiveSuccesses: Int
+    /// The notAfter of the TLS leaf certificate the latest handshake was
+    /// shown; kept when a later run does not get that far.
+    public var certificateNotAfter: WallClockTimestamp?
 
     public init(
         name: String,
@@ -61,8 +66,9 @@ public struct CheckSnapshot: Sendable, Equatable {
         name == other.name && probes == other.probes && status == other.status
     }
 
-    /// `pass` when up; when down `fail`, or `warn` for a non-critical check.
+    /// `pass` when up (`warn` when degraded); when down `fail`, or `warn`
+    /// for a non-critical check.
     public var status: CheckStatus {
-        isUp ? .pass : (critical ? .fail : .warn)
+        isUp ? (isDegraded ? .warn : .pass) : (critical ? .fail : .warn)
     }
 }

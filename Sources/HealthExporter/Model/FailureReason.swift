@@ -23,6 +23,10 @@ public struct FailureReason: Sendable, Hashable, CustomStringConvertible {
     public static let dns = FailureReason("dns")
     /// The TLS handshake or certificate failed.
     public static let tls = FailureReason("tls")
+    /// The peer's certificate ends within the warning window (a `warn`, not a failure).
+    public static let expiring = FailureReason("expiring")
+    /// The peer's certificate has expired (or ends within the failure window).
+    public static let expired = FailureReason("expired")
     /// An unexpected HTTP status.
     public static let status = FailureReason("status")
     /// The response body lacked the expected text.
@@ -44,7 +48,7 @@ public struct FailureReason: Sendable, Hashable, CustomStringConvertible {
 
     /// Every reason, for metric pre-registration and documentation.
     public static let all: [FailureReason] = [
-        .pending, .stale, .timeout, .refused, .dns, .tls, .status, .body, .query, .auth,
+        .pending, .stale, .timeout, .refused, .dns, .tls, .expiring, .expired, .status, .body, .query, .auth,
         .protocol, .simulated, .maintenance, .draining, .error,
     ]
 

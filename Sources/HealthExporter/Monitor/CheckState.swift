@@ -80,27 +80,42 @@ struct CheckState: Sendable {
         return (1, 1)
     }
 
-    /// Applies one result (a run, or a heartbeat beat).
+    /// Applies one plain pass or failure.
     mutating func record(_ outcome: Result<Void, CheckFailure>, duration: Duration, now: MonitorTime) {
+        record(CheckRunResult(outcome), duration: duration, now: now)
+    }
+
+    /// Applies one result (a run, or a heartbeat beat).
+    mutating func record(_ result: CheckRunResult, duration: Duration, now: MonitorTime) {
         var check = snapshot
         check.lastDuration = duration
         check.lastResult = now.wall
         lastResultUptime = now.uptime
-        switch outcome {
-        case .success:
+        if let notAfter = result.certificateNotAfter { check.certificateNotAfter = notAfter }
+        switch result.verdict {
+        case .pass, .warn:
             check.consecutiveSuccesses += 1
             check.consecutiveFailures = 0
             check.lastSuccess = now.wall
             if check.isUp || check.consecutiveSuccesses >= thresholds.success {
                 check.isUp = true
-                check.reason = nil
-                check.output = nil
+                if case .warn(let warning) = result.verdict {
+                    check.isDegraded = true
+                    check.reason = warning.reason
+                    check.output = warning.message
+                } else {
+                    check.isDegraded = false
+                    check.reason = nil
+                    check.output = nil
+                }
             }
-        case .failure(let failure):
+        case .fail(let failure):
             check.consecutiveFailures += 1
             check.consecutiveSuccesses = 0
             check.reason = failure.reason
             check.output = failure.message
+            // The warning was the previous run's finding; this run found worse.
+            check.isDegraded = false
             if check.isUp, check.consecutiveFailures >= thresholds.failure {
                 check.isUp = false
             }
@@ -118,6 +133,7 @@ struct CheckState: Sendable {
     mutating func markStale(now: MonitorTime) {
         guard let staleAfter else { return }
         snapshot.isUp = false
+        snapshot.isDegraded = false
         snapshot.reason = .stale
         snapshot.output = "no result for \(Self.seconds(now.uptime - lastResultUptime)) (stale after \(Self.seconds(staleAfter)))"
         snapshot.consecutiveSuccesses = 0

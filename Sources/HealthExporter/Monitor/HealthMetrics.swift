@@ -42,6 +42,8 @@ public final class HealthMetrics: Sendable {
         let duration: MetricFamily<Histogram>
         let lastSuccess: MetricFamily<Gauge>
         let transitions: MetricFamily<Counter>
+        /// Only checks that complete TLS handshakes have a series here.
+        let certificateExpiry: MetricFamily<Gauge>
 
         func makeSeries(_ name: String) throws(RegistryError) -> CheckSeries {
             var runCounters: [Counter] = []
@@ -67,6 +69,7 @@ public final class HealthMetrics: Sendable {
             duration.removeSeries(where: matches)
             lastSuccess.removeSeries(where: matches)
             transitions.removeSeries(where: matches)
+            certificateExpiry.removeSeries(where: matches)
         }
     }
 
@@ -97,6 +100,9 @@ public final class HealthMetrics: Sendable {
         let lastSuccess = try registry.gauge(
             "health_check_last_success_timestamp_seconds", help: "Unix time of the check's last success.", labels: ["check"])
         let transitions = try registry.counter("health_check_transitions_total", help: "Check state changes, by new state.", labels: ["check", "to"])
+        let certificateExpiry = try registry.gauge(
+            "health_check_tls_cert_expiry_timestamp_seconds", help: "Unix time of the notAfter of the TLS leaf certificate the check was last shown.",
+            labels: ["check"])
         probeRequests = try registry.counter("health_probe_requests_total", help: "Probe requests answered, by probe and HTTP status code.", labels: ["probe", "code"])
         let probeDuration = try registry.histogram(
             "health_probe_duration_seconds", help: "Time to answer a probe request in seconds.", labels: ["probe"], buckets: Self.probeDurationBuckets)
@@ -108,7 +114,8 @@ public final class HealthMetrics: Sendable {
             "health_exporter_config_last_reload_success_timestamp_seconds", help: "Unix time of the last successful configuration load.").labels()
 
         let families = CheckFamilies(
-            up: up, runs: runs, failures: failures, duration: duration, lastSuccess: lastSuccess, transitions: transitions)
+            up: up, runs: runs, failures: failures, duration: duration, lastSuccess: lastSuccess, transitions: transitions,
+            certificateExpiry: certificateExpiry)
         var checks: [String: CheckSeries] = [:]
         for name in configs.map(\.name) {
             checks[name] = try families.makeSeries(name)
@@ -176,13 +183,18 @@ public final class HealthMetrics: Sendable {
         let candidates = onlyCheck.flatMap { name in snapshot.index(of: name).map { [$0] } } ?? Array(snapshot.checks.indices)
         for index in candidates {
             let check = snapshot.checks[index]
-            if aligned, let old = previous?.checks[index], old.name == check.name, old.isUp == check.isUp, old.lastSuccess == check.lastSuccess {
+            if aligned, let old = previous?.checks[index], old.name == check.name, old.isUp == check.isUp, old.lastSuccess == check.lastSuccess,
+                old.certificateNotAfter == check.certificateNotAfter
+            {
                 continue
             }
             guard let series = checks[check.name] else { continue }
             series.up.set(check.isUp)
             if let lastSuccess = check.lastSuccess {
                 series.lastSuccess.set(lastSuccess.secondsSinceEpoch)
+            }
+            if let notAfter = check.certificateNotAfter {
+                (try? checkFamilies.certificateExpiry.labels(check.name))?.set(notAfter.secondsSinceEpoch)
             }
         }
         guard probesMayHaveChanged else { return }
@@ -199,6 +211,7 @@ public final class HealthMetrics: Sendable {
             case .checkUp(let check): checks[check.name]?.transitionsUp.increment()
             case .checkDown(let check): checks[check.name]?.transitionsDown.increment()
             case .checkStale(let check): (try? failures.labels(check.name, FailureReason.stale.rawValue))?.increment()
+            case .checkWarning: break
             case .probeChanged, .maintenanceChanged: break
             }
         }

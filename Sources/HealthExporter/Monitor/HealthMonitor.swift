@@ -76,14 +76,19 @@ public final class HealthMonitor: Sendable {
 
     /// Applies one run's result: the scheduler's report (or a library's own).
     public func record(check name: String, outcome: Result<Void, CheckFailure>, duration: Duration) {
+        record(check: name, result: CheckRunResult(outcome), duration: duration)
+    }
+
+    /// Applies one run's result, with its warning or certificate if it had any.
+    public func record(check name: String, result: CheckRunResult, duration: Duration) {
         let now = self.now
         let run: CheckRun
-        switch outcome {
-        case .success: run = CheckRun(check: name, result: .success, reason: nil, duration: duration)
-        case .failure(let failure):
+        switch result.verdict {
+        case .pass, .warn: run = CheckRun(check: name, result: .success, reason: nil, duration: duration)
+        case .fail(let failure):
             run = CheckRun(check: name, result: failure.reason == .timeout ? .timeout : .failure, reason: failure.reason, duration: duration)
         }
-        mutate(run: run) { $0.record(name, outcome: outcome, duration: duration, now: now) }
+        mutate(run: run) { $0.record(name, result: result, duration: duration, now: now) }
     }
 
     /// The scheduler is alive; see `heartbeatTimeout`.

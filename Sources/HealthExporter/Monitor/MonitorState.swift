@@ -46,14 +46,18 @@ struct MonitorState: Sendable {
     /// Applies one run's result to a scheduled check (unknown names are ignored:
     /// a reload may have removed the check while its run was in flight).
     mutating func record(_ name: String, outcome: Result<Void, CheckFailure>, duration: Duration, now: MonitorTime) -> [HealthEvent] {
+        record(name, result: CheckRunResult(outcome), duration: duration, now: now)
+    }
+
+    mutating func record(_ name: String, result: CheckRunResult, duration: Duration, now: MonitorTime) -> [HealthEvent] {
         guard let index = indexByName[name], states[index].takesRunResults else { return [] }
-        return mutateCheck(at: index) { $0.record(outcome, duration: duration, now: now) }
+        return mutateCheck(at: index) { $0.record(result, duration: duration, now: now) }
     }
 
     /// The scheduler is alive: its heartbeat check passes.
     mutating func beat(now: MonitorTime) -> [HealthEvent] {
         guard !heartbeatStopped, let index = states.firstIndex(where: \.isHeartbeat) else { return [] }
-        return mutateCheck(at: index) { $0.record(.success(()), duration: .zero, now: now) }
+        return mutateCheck(at: index) { $0.record(CheckRunResult(.pass), duration: .zero, now: now) }
     }
 
     /// Marks every check whose latest result is too old as stale (down).
@@ -166,6 +170,9 @@ struct MonitorState: Sendable {
             let old = before.states[oldIndex].snapshot
             if old.isUp != new.isUp {
                 events.append(new.isUp ? .checkUp(new) : .checkDown(new))
+                if new.isDegraded { events.append(.checkWarning(new)) }
+            } else if new.isDegraded, !old.isDegraded || old.reason != new.reason {
+                events.append(.checkWarning(new))
             } else if !new.isUp, old.reason == .pending, new.reason != .pending {
                 // Never up, and now we know why: that is the check going down.
                 events.append(.checkDown(new))

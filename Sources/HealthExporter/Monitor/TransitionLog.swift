@@ -44,6 +44,11 @@ public struct TransitionLog: HealthObserver {
                 "check up",
                 metadata: [HealthLogEvent.metadataKey: "\(HealthLogEvent.checkUp.rawValue)", "check": "\(check.name)", "kind": "\(check.kind)"]
             )
+        case .checkWarning(let check):
+            var metadata: Logger.Metadata = ["check": "\(check.name)", "kind": "\(check.kind)"]
+            if let reason = check.reason { metadata["reason"] = "\(reason)" }
+            if let output = check.output { metadata["output"] = "\(output)" }
+            logger.warning("check warning", metadata: metadata)
         case .probeChanged(let verdict):
             var metadata: Logger.Metadata = ["probe": "\(verdict.probe.endpoint)", "status": "\(verdict.status)"]
             if verdict.probe == .readiness {

@@ -146,18 +146,19 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
         let loops = self.loops
         let run = loops.running(config.name, generation: generation) {
             Task(executorPreference: executor) {
-                let outcome: Result<Void, CheckFailure>
+                let report = CheckRunReport()
+                let result: CheckRunResult
                 do {
-                    try await check.run()
-                    outcome = .success(())
+                    try await check.run(report: report)
+                    result = .classify(nil, target: config.name, report: report)
                 } catch {
-                    outcome = .failure(CheckFailure.classify(error, target: config.name))
+                    result = .classify(error, target: config.name, report: report)
                 }
                 attempt.finish()
                 // A run ended by a reload or shutdown is not a result, and has no next run.
                 guard loops.isCurrent(config.name, generation: generation) else { return }
                 if attempt.claim() {
-                    monitor.record(check: config.name, outcome: outcome, duration: start.duration(to: clock.now))
+                    monitor.record(check: config.name, result: result, duration: start.duration(to: clock.now))
                 }
                 self.wait(config, check, generation: generation, for: config.interval + self.jitter(config.interval / 10))
             }

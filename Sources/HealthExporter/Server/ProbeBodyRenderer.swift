@@ -61,7 +61,7 @@ enum ProbeBodyRenderer {
         out += "{\"status\":\"\(check.status)\",\"kind\":"
         JSONText.appendQuoted(check.kind, to: &out)
         out += ",\"critical\":\(check.critical)"
-        if let reason = check.reason, !check.isUp {
+        if let reason = check.reason, !check.isUp || check.isDegraded {
             out += ",\"reason\":\"\(reason)\""
         }
         if let output = check.output {
@@ -73,6 +73,9 @@ enum ProbeBodyRenderer {
         }
         if let lastSuccess = check.lastSuccess {
             out += ",\"lastSuccess\":\"\(lastSuccess.rfc3339)\""
+        }
+        if let notAfter = check.certificateNotAfter {
+            out += ",\"certificateNotAfter\":\"\(notAfter.rfc3339)\""
         }
         out += ",\"consecutiveFailures\":\(check.consecutiveFailures)}"
     }
@@ -95,7 +98,7 @@ enum ProbeBodyRenderer {
 
     /// One check alone (`/readyz/NAME`) as text: `ok`, or its failure line.
     static func singleCheckText(_ verdict: ProbeVerdict) -> String {
-        guard let check = verdict.checks.first, !check.isUp else { return "ok" }
+        guard let check = verdict.checks.first, check.status != .pass else { return "ok" }
         return textLine(check) + "\n"
     }
 

@@ -34,7 +34,7 @@ enum StatusPage {
                 let probes = check.probes.sorted().map(\.rawValue).joined(separator: ", ")
                 html += "<tr><td>\(escape(check.name))</td><td>\(escape(check.kind))</td><td>\(probes)</td>"
                 html += "<td class=\"\(check.status)\">\(check.status)</td>"
-                html += "<td>\(escape(check.isUp ? "" : check.reason?.rawValue ?? ""))</td>"
+                html += "<td>\(escape(check.status == .pass ? "" : check.reason?.rawValue ?? ""))</td>"
                 html += "<td>\(escape(check.output ?? ""))</td>"
                 html += "<td>\(check.lastSuccess?.rfc3339 ?? "never")</td></tr>\n"
             }

@@ -26,21 +26,37 @@ final class RealRedis: @unchecked Sendable {
     // Touched only by the test that owns it, one step at a time.
     let port: Int
     let password: String?
+    let tls: TestCertificates.Leaf?
+    let users: [String: String]
     private var process: Process?
 
-    init(password: String? = nil) async throws {
+    /// With `tls`, it listens for TLS only (`tls-port`, plain port 0);
+    /// `users` are ACL users (name → password) allowed every command.
+    init(password: String? = nil, tls: TestCertificates.Leaf? = nil, users: [String: String] = [:]) async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-server") else {
             throw RealServerError(description: "redis-server is not installed (Debian package redis-server; scripts/test installs it)")
         }
         self.port = try await FreePort.find()
         self.password = password
+        self.tls = tls
+        self.users = users
         try await start()
     }
 
     func start() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
-        var arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
+        var arguments = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
+        if let tls {
+            arguments += [
+                "--port", "0", "--tls-port", "\(port)", "--tls-cert-file", tls.certificate, "--tls-key-file", tls.key, "--tls-auth-clients", "no",
+            ]
+        } else {
+            arguments += ["--port", "\(port)"]
+        }
+        for (user, password) in users.sorted(by: { $0.key < $1.key }) {
+            arguments += ["--user", user, "on", ">\(password)", "~*", "&*", "+@all"]
+        }
         if let password { arguments += ["--requirepass", password] }
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
@@ -70,13 +86,25 @@ final class RealPostgres: @unchecked Sendable {
     let directory: URL
     private var process: Process?
 
-    init() async throws {
+    /// With `tls`, the server has `ssl=on` with that certificate (plain
+    /// connections are still allowed, as by default).
+    init(tls: TestCertificates.Leaf? = nil) async throws {
         let bin = try Self.binDirectory()
         port = try await FreePort.find()
         directory = URL(fileURLWithPath: "/tmp/he-pg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let passwordFile = directory.appendingPathComponent("pwfile")
         try Self.password.write(to: passwordFile, atomically: true, encoding: .utf8)
+        var tlsSettings: [String] = []
+        if let tls {
+            // PostgreSQL refuses a key readable by others, and reads both as its own user.
+            let certificate = directory.appendingPathComponent("server.crt").path
+            let key = directory.appendingPathComponent("server.key").path
+            try FileManager.default.copyItem(atPath: tls.certificate, toPath: certificate)
+            try FileManager.default.copyItem(atPath: tls.key, toPath: key)
+            chmod(key, 0o600)
+            tlsSettings = ["-c", "ssl=on", "-c", "ssl_cert_file=\(certificate)", "-c", "ssl_key_file=\(key)"]
+        }
         try Self.run("/bin/chown", ["-R", "postgres:postgres", directory.path])
         try Self.run("/usr/sbin/runuser", [
             "-u", "postgres", "--", "\(bin)/initdb", "-D", directory.appendingPathComponent("data").path,
@@ -87,7 +115,7 @@ final class RealPostgres: @unchecked Sendable {
         process.arguments = [
             "-u", "postgres", "--", "\(bin)/postgres", "-D", directory.appendingPathComponent("data").path,
             "-p", "\(port)", "-k", directory.path, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-        ]
+        ] + tlsSettings
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -6,12 +6,14 @@ enum CheckKinds {
     static let configurable: [Entry] = [
         Entry(CheckKind.SimulatedOptions.self),
         Entry(CheckKind.TCPOptions.self),
+        Entry(CheckKind.TLSOptions.self),
         Entry(CheckKind.HTTPOptions.self),
         Entry(CheckKind.PostgresOptions.self),
         Entry(CheckKind.RedisOptions.self),
         Entry(CheckKind.DNSOptions.self),
         Entry(CheckKind.DiskOptions.self),
         Entry(CheckKind.FileOptions.self),
+        Entry(CheckKind.GRPCOptions.self),
     ]
 
     /// The configurable kind named `name`, if any.

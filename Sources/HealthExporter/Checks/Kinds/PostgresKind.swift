@@ -1,27 +1,68 @@
 import Foundation
 import Logging
+import NIOSSL
+import Telemetry
 
 extension CheckKind {
     /// Connect (one kept connection) and `SELECT 1`: `kind: postgres`,
-    /// options `url` (`postgres://user@host[:port]/database`, no password),
-    /// `passwordFile`, `passwordEnv`.
+    /// options `url` (`postgres://user@host[:port]/database[?sslmode=…&sslrootcert=…]`,
+    /// no password), `passwordFile`, `passwordEnv`.
     public struct PostgresOptions: Sendable, Equatable {
+        /// libpq's `sslmode`, as libpq spells it (`allow` aside).
+        public enum SSLMode: String, Sendable, CaseIterable {
+            /// Plain TCP.
+            case disable
+            /// TLS when the server offers it, unverified; plain otherwise. libpq's default.
+            case prefer
+            /// TLS or fail; the certificate is not verified.
+            case require
+            /// TLS with the chain verified against `sslrootcert` (or the system's roots).
+            case verifyCA = "verify-ca"
+            /// As `verify-ca`, and the host name must match the certificate.
+            case verifyFull = "verify-full"
+        }
+
         public var host: String
         public var port: Int
         public var user: String
         public var database: String
         public var password: Secret?
+        public var sslMode: SSLMode
+        /// Roots from `sslrootcert`; nil: the system's roots.
+        public var rootCertificates: [NIOSSLCertificate]?
+        /// Where `rootCertificates` came from, shown in the URL.
+        public var rootCertificateFile: String?
 
-        public init(host: String, port: Int = 5432, user: String, database: String, password: Secret? = nil) {
+        public init(
+            host: String, port: Int = 5432, user: String, database: String, password: Secret? = nil, sslMode: SSLMode = .prefer,
+            rootCertificates: [NIOSSLCertificate]? = nil, rootCertificateFile: String? = nil
+        ) {
             self.host = host
             self.port = port
             self.user = user
             self.database = database
             self.password = password
+            self.sslMode = sslMode
+            self.rootCertificates = rootCertificates
+            self.rootCertificateFile = rootCertificateFile
         }
 
         /// The connection as a URL without the password, safe to show.
-        public var redactedURL: String { "postgres://\(user)@\(HostPort(host: host, port: port))/\(database)" }
+        public var redactedURL: String {
+            var url = "postgres://\(user)@\(HostPort(host: host, port: port))/\(database)"
+            if sslMode != .prefer { url += "?sslmode=\(sslMode.rawValue)" }
+            return url
+        }
+
+        /// The TLS settings of this mode; nil for `disable`.
+        var tls: TLSClientSettings? {
+            switch sslMode {
+            case .disable: return nil
+            case .prefer, .require: return TLSClientSettings(verify: false)
+            case .verifyCA, .verifyFull:
+                return TLSClientSettings(verify: true, trustRoots: rootCertificates, caFile: rootCertificateFile)
+            }
+        }
     }
 
     /// A PostgreSQL check.
@@ -47,15 +88,39 @@ extension CheckKind.PostgresOptions: ConfigurableCheckKind {
             throw urlNode.error(.invalidValue, "must not carry a password (it would show wherever the URL does); use passwordFile or passwordEnv")
         }
         let database = String(components.path.drop(while: { $0 == "/" }))
-        return Self(
+        var options = Self(
             host: host, port: components.port ?? 5432, user: user, database: database.isEmpty ? user : database,
             password: try keys.password())
+        for item in components.queryItems ?? [] {
+            let value = item.value ?? ""
+            switch item.name {
+            case "sslmode":
+                guard let mode = SSLMode(rawValue: value) else {
+                    let choices = SSLMode.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw urlNode.error(.invalidValue, "sslmode \(JSONText.quoted(value)) is not one of: \(choices)")
+                }
+                options.sslMode = mode
+            case "sslrootcert":
+                options.rootCertificates = try urlNode.pemCertificates(value)
+                options.rootCertificateFile = value
+            default:
+                throw urlNode.error(.invalidValue, "has the parameter \(JSONText.quoted(item.name)); only sslmode and sslrootcert are read")
+            }
+        }
+        if options.rootCertificateFile != nil, options.sslMode != .verifyCA, options.sslMode != .verifyFull {
+            throw urlNode.error(.invalidValue, "sslrootcert is only used with sslmode=verify-ca or verify-full, not \(options.sslMode.rawValue)")
+        }
+        return options
     }
 
     func makeCheck(_ config: CheckConfig, clients: SharedClients) -> (any HealthCheck)? {
         var logger = clients.logger
         logger[metadataKey: "check"] = "\(config.name)"
         logger.logLevel = .critical  // postgres-nio's own chatter; failures are reported by the check
-        return PostgresCheck(options: self, timeout: config.timeout, logger: logger)
+        do {
+            return try PostgresCheck(options: self, timeout: config.timeout, logger: logger)
+        } catch {
+            return FailingCheck(CheckFailure(.tls, "\(redactedURL): the TLS settings cannot be used: \(type(of: error))"))
+        }
     }
 }

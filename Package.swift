@@ -176,6 +176,13 @@ for target in package.targets {
         if Context.environment["CI"] != nil {
             settings.append(.treatAllWarnings(as: .error))
         }
+        // scripts/fuzz builds fuzz/ in this package's build folder with
+        // HEALTH_EXPORTER_FUZZ=1: only the code under test gets libFuzzer's
+        // coverage and AddressSanitizer; the dependencies the tests built are
+        // reused as they are, instead of a second sanitized build of them all.
+        if Context.environment["HEALTH_EXPORTER_FUZZ"] != nil, ["HealthExporter", "Telemetry"].contains(target.name) {
+            settings.append(.unsafeFlags(["-sanitize=fuzzer,address"]))
+        }
         target.swiftSettings = settings
     default:
         break

@@ -1,8 +1,11 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// libFuzzer harnesses, built apart from the main package so its builds never
-// carry sanitizer flags: see scripts/fuzz.
+// libFuzzer harnesses over the main package's code. scripts/fuzz builds them
+// in the main package's build folder with HEALTH_EXPORTER_FUZZ=1, which gives
+// HealthExporter and Telemetry (the code under test) and these harnesses
+// coverage and AddressSanitizer, and reuses every dependency as the tests
+// built it.
 let package = Package(
     name: "health-exporter-fuzz",
     platforms: [.macOS(.v15)],
@@ -12,9 +15,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        .target(name: "CFuzzerDriver"),
         .executableTarget(
             name: "FuzzHTTPPipeline",
             dependencies: [
+                "CFuzzerDriver",
                 .product(name: "HealthExporter", package: "health-exporter"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -23,11 +28,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "FuzzConfig",
-            dependencies: [.product(name: "HealthExporter", package: "health-exporter")]
+            dependencies: ["CFuzzerDriver", .product(name: "HealthExporter", package: "health-exporter")]
         ),
         .executableTarget(
             name: "FuzzRequestTarget",
             dependencies: [
+                "CFuzzerDriver",
                 .product(name: "HealthExporter", package: "health-exporter"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -37,10 +43,12 @@ let package = Package(
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.type == .executable {
     var settings = target.swiftSettings ?? []
     settings.append(.swiftLanguageMode(.v6))
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.unsafeFlags(["-sanitize=fuzzer,address"]))
     target.swiftSettings = settings
+    target.linkerSettings = [.unsafeFlags(["-sanitize=fuzzer,address"])]
 }

@@ -89,7 +89,7 @@ public struct GRPCCheck: HealthCheck {
             // Verification failed: read the leaf unverified, to tell expired from tls.
             let leaf = TLSHandshake.isTLSError(error) ? await inspection?.inspect(options.address, timeout: timeout, group: group) : nil
             if let leaf { report.certificateExpires(at: leaf.notAfter) }
-            if error is NIOHTTP2Errors.StreamClosed || error is NIOHTTP2Errors.BadClientMagic || "\(type(of: error))".hasPrefix("NIOHTTP2Errors") {
+            if error is any NIOHTTP2Error {
                 throw CheckFailure(.protocol, "\(target): not an HTTP/2 gRPC server (\(type(of: error)))")
             }
             throw TLSHandshake.classify(error, leaf: leaf, target: target)

@@ -1,0 +1,2 @@
+// Declarations only: LLVMFuzzerRunDriver is in libFuzzer (include/CFuzzerDriver.h).
+#include "CFuzzerDriver.h"

@@ -48,6 +48,7 @@ struct CheckKindOptionsTests {
         ("  - {name: e, kind: tls}\n", #"kinds.yaml:2:5: checks[0] "e": is missing the required key "address""#),
         ("  - {name: e, kind: tls, address: x:1, caFile: /nonexistent/ca.pem}\n", #"kinds.yaml:2:48: checks[0] "e": caFile "/nonexistent/ca.pem" cannot be read"#),
         ("  - {name: e, kind: tls, address: x:1, certWarn: soon}\n", #"kinds.yaml:2:50: checks[0] "e": certWarn "soon" is not a duration (use e.g. 500ms, 2s, 1m)"#),
+        ("  - {name: e, kind: tls, address: x:1, certWarn: 99999999999999999999d}\n", #"kinds.yaml:2:50: checks[0] "e": certWarn "99999999999999999999d" is longer than 36500d"#),
         ("  - {name: e, kind: tls, address: x:1, certWarn: 1d, certFail: 2d}\n", #"kinds.yaml:2:64: checks[0] "e": certFail must not be longer than certWarn (1d)"#),
         ("  - {name: e, kind: http, url: 'http://a/', method: DELETE}\n", #"kinds.yaml:2:53: checks[0] "e": method "DELETE" is not one of: GET, HEAD, POST"#),
         ("  - {name: e, kind: http, url: 'http://a/', headers: {'Bad Name': x}}\n", #"kinds.yaml:2:67: checks[0] "e": headers.Bad Name "Bad Name" is not a header name"#),

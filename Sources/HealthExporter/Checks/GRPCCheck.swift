@@ -89,7 +89,8 @@ public struct GRPCCheck: HealthCheck {
             // Verification failed: read the leaf unverified, to tell expired from tls.
             let leaf = TLSHandshake.isTLSError(error) ? await inspection?.inspect(options.address, timeout: timeout, group: group) : nil
             if let leaf { report.certificateExpires(at: leaf.notAfter) }
-            if error is any NIOHTTP2Error {
+            // Connected, then HTTP/2 broke or the peer hung up: whatever listens there is not a gRPC server.
+            if error is any NIOHTTP2Error || error is ChannelError {
                 throw CheckFailure(.protocol, "\(target): not an HTTP/2 gRPC server (\(type(of: error)))")
             }
             throw TLSHandshake.classify(error, leaf: leaf, target: target)

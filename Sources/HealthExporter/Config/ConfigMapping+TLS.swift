@@ -71,6 +71,10 @@ extension ConfigNode {
     func durationWithDays(allowingZero: Bool) throws(ConfigError) -> Duration {
         let text = try string().trimmingSpaces()
         if text.hasSuffix("d"), let days = Double(text.dropLast()), days.isFinite {
+            // A century is longer than any certificate lives; beyond it a Duration would overflow.
+            guard days <= 36_500 else {
+                throw error(.invalidValue, "\(JSONText.quoted(text)) is longer than 36500d")
+            }
             guard days > 0 || (allowingZero && days == 0) else {
                 throw error(.invalidValue, "\(JSONText.quoted(text)) must be a \(allowingZero ? "non-negative" : "positive") duration")
             }

@@ -16,10 +16,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "CFuzzerDriver"),
+        .target(name: "FuzzerDriver", dependencies: ["CFuzzerDriver"]),
         .executableTarget(
             name: "FuzzHTTPPipeline",
             dependencies: [
-                "CFuzzerDriver",
+                "FuzzerDriver",
                 .product(name: "HealthExporter", package: "health-exporter"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -28,12 +29,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "FuzzConfig",
-            dependencies: ["CFuzzerDriver", .product(name: "HealthExporter", package: "health-exporter")]
+            dependencies: ["FuzzerDriver", .product(name: "HealthExporter", package: "health-exporter")]
         ),
         .executableTarget(
             name: "FuzzRequestTarget",
             dependencies: [
-                "CFuzzerDriver",
+                "FuzzerDriver",
                 .product(name: "HealthExporter", package: "health-exporter"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -43,12 +44,14 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type == .executable {
+for target in package.targets where target.type != .system && target.name != "CFuzzerDriver" {
     var settings = target.swiftSettings ?? []
     settings.append(.swiftLanguageMode(.v6))
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
     settings.append(.unsafeFlags(["-sanitize=fuzzer,address"]))
     target.swiftSettings = settings
-    target.linkerSettings = [.unsafeFlags(["-sanitize=fuzzer,address"])]
+    if target.type == .executable {
+        target.linkerSettings = [.unsafeFlags(["-sanitize=fuzzer,address"])]
+    }
 }

@@ -1,7 +1,5 @@
 import Foundation
-import Logging
 import NIOConcurrencyHelpers
-import ServiceLifecycle
 import Testing
 
 @testable import HealthExporter
@@ -11,29 +9,12 @@ import Testing
 /// listener that never answers. The scheduler runs on the real clock.
 @Suite("Checks against real Redis, PostgreSQL, HTTP and TCP servers", .serialized, .timeLimit(.minutes(2)))
 struct DependencyChecksIntegrationTests {
-    private static let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-
     private static func run(_ configs: [CheckConfig], _ body: (HealthMonitor) async throws -> Void) async throws {
-        let monitor = HealthMonitor(checks: configs, logger: logger)
-        let factory = CheckFactory(configs: configs, logger: logger)
-        let scheduler = CheckScheduler(checks: factory.checks, monitor: monitor, clock: ContinuousClock(), logger: logger)
-        let group = ServiceGroup(services: [factory, scheduler], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            do {
-                try await body(monitor)
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await CheckHarness.run(configs, body)
     }
 
-    /// Every check's state, for a failure message.
     private static func describe(_ snapshot: HealthSnapshot) -> String {
-        snapshot.checks.map { "\($0.name): \($0.status) \($0.reason?.rawValue ?? "") \($0.output ?? "")" }.joined(separator: "; ")
+        CheckHarness.describe(snapshot)
     }
 
     private static func redis(_ port: Int, password: String? = nil, failureThreshold: Int = 3, successThreshold: Int = 2) -> CheckConfig {

@@ -1,6 +1,4 @@
 import Foundation
-import Logging
-import ServiceLifecycle
 import Telemetry
 import Testing
 
@@ -14,37 +12,25 @@ import Testing
 /// (grpc). Checks are configured from YAML, as users write them.
 @Suite("TLS, HTTP options and gRPC checks against real servers", .serialized, .timeLimit(.minutes(3)))
 struct TLSAndGRPCChecksIntegrationTests {
-    private static let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
     private static let day: TimeInterval = 86_400
 
-    /// Runs the checks of `yaml` (a `checks:` list, every check at 150 ms,
-    /// failureThreshold 1) until `body` returns.
+    /// Runs the checks of `yaml` (a `checks:` list) until every one has a
+    /// result, then `body`.
     private static func run(_ yaml: String, _ body: (HealthMonitor) async throws -> Void) async throws {
         let configs = try ConfigLoader.parse(yaml: yaml, source: "test.yaml").checks
-        let monitor = HealthMonitor(checks: configs, logger: logger)
-        let factory = CheckFactory(configs: configs, logger: logger)
-        let scheduler = CheckScheduler(checks: factory.checks, monitor: monitor, clock: ContinuousClock(), logger: logger)
-        let group = ServiceGroup(services: [factory, scheduler], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            do {
-                try await eventually("every check has a result", within: .seconds(20), detail: { describe(monitor.snapshot) }) {
-                    monitor.snapshot.checks.allSatisfy { $0.reason != .pending }
-                }
-                try await body(monitor)
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
+        try await CheckHarness.run(configs) { monitor in
+            try await eventually("every check has a result", within: .seconds(20), detail: { describe(monitor.snapshot) }) {
+                monitor.snapshot.checks.allSatisfy { $0.reason != .pending }
             }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+            try await body(monitor)
         }
     }
 
     private static func describe(_ snapshot: HealthSnapshot) -> String {
-        snapshot.checks.map { "\($0.name): \($0.status) \($0.reason?.rawValue ?? "") \($0.output ?? "")" }.joined(separator: "; ")
+        CheckHarness.describe(snapshot)
     }
 
+    /// One `checks:` entry at 150 ms, failureThreshold 1.
     private static func check(_ name: String, _ kind: String, _ options: String) -> String {
         "  - {name: \(name), kind: \(kind), interval: 150ms, timeout: 2s, failureThreshold: 1, \(options)}\n"
     }

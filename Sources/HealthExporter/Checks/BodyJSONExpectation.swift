@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `bodyJSONPath: .status` with `bodyEquals: UP`: the value at a path of
 /// keys and indices (`.checks[0].state`) in a JSON body, compared as text

@@ -1,5 +1,9 @@
 import AsyncHTTPClient
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -31,7 +35,8 @@ public struct HTTPCheck: HealthCheck {
         self.requestTLS = options.tls == TLSClientSettings() ? nil : options.tls.configuration
         let components = URLComponents(string: options.url)
         if components?.scheme?.lowercased() == "https", let host = components?.host {
-            let address = HostPort(host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: components?.port ?? 443)
+            let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+            let address = HostPort(host: bare, port: components?.port ?? 443)
             certificates = CertificateWatch(address: address, handshake: try TLSHandshake(settings: options.tls))
         } else {
             certificates = nil

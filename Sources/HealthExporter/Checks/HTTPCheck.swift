@@ -107,13 +107,7 @@ public struct HTTPCheck: HealthCheck {
                 break
             }
         }
-        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
-            if let notAfter, notAfter < .now() {
-                return CheckFailure(.expired, "\(target): certificate expired at \(notAfter.rfc3339)")
-            }
-            return CheckFailure(.tls, "\(target): TLS failed: \(TLSHandshake.describe(error))")
-        }
-        return CheckFailure.classify(error, target: target)
+        return TLSHandshake.failure(error, notAfter: notAfter, target: target) ?? CheckFailure.classify(error, target: target)
     }
 }
 

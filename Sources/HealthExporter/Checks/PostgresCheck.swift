@@ -90,12 +90,7 @@ public actor PostgresCheck: HealthCheck {
     }
 
     static func classify(_ error: any Error, target: String, notAfter: WallClockTimestamp? = nil) -> CheckFailure {
-        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
-            if let notAfter, notAfter < .now() {
-                return CheckFailure(.expired, "\(target): certificate expired at \(notAfter.rfc3339)")
-            }
-            return CheckFailure(.tls, "\(target): TLS failed: \(TLSHandshake.describe(error))")
-        }
+        if let failure = TLSHandshake.failure(error, notAfter: notAfter, target: target) { return failure }
         guard let psql = error as? PSQLError else { return CheckFailure.classify(error, target: target) }
         if psql.code == .sslUnsupported {
             return CheckFailure(.tls, "\(target): the server does not offer TLS, which the sslmode requires")

@@ -97,11 +97,17 @@ struct TLSHandshake: Sendable {
 
     static func classify(_ error: any Error, leaf: NIOSSLCertificate?, target: String) -> CheckFailure {
         if let failure = error as? CheckFailure { return failure }
-        guard isTLSError(error) else { return CheckFailure.classify(error, target: target) }
-        if let leaf, leaf.notAfter < WallClockTimestamp.now() {
-            return CheckFailure(.expired, "\(target): certificate expired at \(leaf.notAfter.rfc3339)")
+        return failure(error, notAfter: leaf?.notAfter, target: target) ?? CheckFailure.classify(error, target: target)
+    }
+
+    /// A TLS error as a check's failure: `expired` when the certificate's
+    /// notAfter (if known) has passed, else `tls`; nil for any other error.
+    static func failure(_ error: any Error, notAfter: WallClockTimestamp?, target: String) -> CheckFailure? {
+        guard isTLSError(error) else { return nil }
+        if let notAfter, notAfter < WallClockTimestamp.now() {
+            return CheckFailure(.expired, "\(target): certificate expired at \(notAfter.rfc3339)")
         }
-        return CheckFailure(.tls, "\(target): handshake failed: \(describe(error))")
+        return CheckFailure(.tls, "\(target): TLS handshake failed: \(describe(error))")
     }
 
     /// OpenSSL's reason ("certificate verify failed", "unknown ca"), not the

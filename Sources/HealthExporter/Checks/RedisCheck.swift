@@ -12,15 +12,14 @@ public struct RedisCheck: HealthCheck {
     public let options: CheckKind.RedisOptions
     let timeout: Duration
     let group: any EventLoopGroup
-    private let tlsContext: NIOSSLContext?
-    private let inspection: TLSHandshake?
+    /// The TLS contexts for `rediss://`: its verified one is the connection's.
+    private let tls: TLSHandshake?
 
     public init(options: CheckKind.RedisOptions, timeout: Duration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
         self.options = options
         self.timeout = timeout
         self.group = group
-        self.tlsContext = try options.tls.map { try NIOSSLContext(configuration: $0.configuration) }
-        self.inspection = try options.tls.map { try TLSHandshake(settings: $0) }
+        self.tls = try options.tls.map { try TLSHandshake(settings: $0) }
     }
 
     public func run() async throws {
@@ -36,7 +35,7 @@ public struct RedisCheck: HealthCheck {
         let replies = group.next().makePromise(of: [RESPReply].self)
         let expected = commands.count
         let sni = options.tls?.sniName(connectingTo: options.address.host)
-        let tlsContext = self.tlsContext
+        let tlsContext = tls?.context
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: group)
@@ -68,7 +67,7 @@ public struct RedisCheck: HealthCheck {
             }
         } catch {
             // Verification failed: read the leaf unverified, to tell expired from tls.
-            let leaf = TLSHandshake.isTLSError(error) ? await inspection?.inspect(options.address, timeout: timeout, group: group) : nil
+            let leaf = TLSHandshake.isTLSError(error) ? await tls?.inspect(options.address, timeout: timeout, group: group) : nil
             if let leaf { report.certificateExpires(at: leaf.notAfter) }
             throw TLSHandshake.classify(error, leaf: leaf, target: target)
         }

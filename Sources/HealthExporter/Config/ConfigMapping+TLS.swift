@@ -7,6 +7,13 @@ extension ConfigMapping {
         ["tlsVerify", "caFile", "serverName"] + (clientIdentity ? ["certFile", "keyFile"] : [])
     }
 
+    /// Refuses TLS keys where the connection is not TLS; `hint` says how to make it TLS.
+    func refuseTLSKeys(hint: String) throws(ConfigError) {
+        if let node = Self.tlsKeys(clientIdentity: true).lazy.compactMap({ self[$0] }).first {
+            throw node.error(.invalidValue, "applies to TLS connections only; \(hint)")
+        }
+    }
+
     /// TLS settings from `tlsVerify` (true), `caFile`, `serverName`, and with
     /// `clientIdentity` the pair `certFile` + `keyFile`. Files are read now:
     /// an unreadable or malformed one is an error naming the path.

@@ -40,8 +40,8 @@ extension CheckKind.GRPCOptions: ConfigurableCheckKind {
         let tlsOn = try keys["tls"]?.bool() ?? false
         if tlsOn {
             options.tls = try keys.tlsClientSettings(clientIdentity: true)
-        } else if let node = ConfigMapping.tlsKeys(clientIdentity: true).lazy.compactMap({ keys[$0] }).first {
-            throw node.error(.invalidValue, "applies to TLS connections only; add tls: true")
+        } else {
+            try keys.refuseTLSKeys(hint: "add tls: true")
         }
         return options
     }

@@ -60,8 +60,8 @@ extension CheckKind.RedisOptions: ConfigurableCheckKind {
         }
         if options.tls != nil {
             options.tls = try keys.tlsClientSettings(clientIdentity: true)
-        } else if let node = ConfigMapping.tlsKeys(clientIdentity: true).lazy.compactMap({ keys[$0] }).first {
-            throw node.error(.invalidValue, "applies to TLS connections only; write url: rediss://host:port")
+        } else {
+            try keys.refuseTLSKeys(hint: "write url: rediss://host:port")
         }
         return options
     }

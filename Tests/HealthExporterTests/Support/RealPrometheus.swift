@@ -71,15 +71,3 @@ final class RealPrometheus {
         try? FileManager.default.removeItem(at: directory)
     }
 }
-
-/// A TCP port nothing listens on right now (bind to 0 with NIO, read it back, close).
-enum FreePort {
-    struct Failed: Error {}
-
-    static func find() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
-        defer { channel.close(promise: nil) }
-        guard let port = channel.localAddress?.port else { throw Failed() }
-        return port
-    }
-}

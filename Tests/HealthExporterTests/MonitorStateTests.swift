@@ -257,4 +257,31 @@ struct MonitorStateTests {
         }
         #expect(verdict.probe == .readiness && verdict.status == .pass)
     }
+
+    @Test("the stored check list is every state's snapshot after each kind of change: result, beat, sweep, flag, maintenance, reload")
+    func checkListFollowsStates() throws {
+        var state = MonitorState(checks: [Self.tcp] + TestFixtures.seedChecks, heartbeatTimeout: .seconds(5), now: time(0))
+        func expectInStep(_ step: String) {
+            #expect(state.checks == state.states.map(\.snapshot), "after \(step)")
+            #expect(state.snapshot().checks == state.checks, "after \(step)")
+        }
+        expectInStep("init")
+        _ = state.record("cache", outcome: .success(()), duration: .milliseconds(3), now: time(1))
+        expectInStep("a success")
+        _ = state.record("cache", outcome: Self.refused, duration: .milliseconds(2), now: time(2))
+        expectInStep("a failure")
+        _ = state.beat(now: time(2))
+        expectInStep("a beat")
+        _ = state.sweep(now: time(60))
+        #expect(state.checks.contains { $0.reason == .stale })
+        expectInStep("a sweep that marks stale")
+        _ = try state.setSimulated("database", failing: true, now: time(61).wall)
+        expectInStep("a flag")
+        _ = state.setMaintenance(true)
+        expectInStep("maintenance")
+        let configs = [Self.tcp] + TestFixtures.seedChecks
+        _ = state.apply(ReloadPlan(from: configs, to: Array(configs.dropFirst())), now: time(62))
+        #expect(!state.checks.contains { $0.name == "cache" })
+        expectInStep("a reload")
+    }
 }

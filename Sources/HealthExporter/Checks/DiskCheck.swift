@@ -8,7 +8,8 @@ import Darwin
 
 /// Passes when the file system holding `path` has at least `minFree` bytes
 /// available, and (if asked) a file can be created there. Runs on NIO's
-/// blocking-I/O pool: a hung mount never blocks a loop.
+/// blocking-I/O pool (``BlockingCallBatcher``): a hung mount never blocks a
+/// loop, nor the other checks' calls.
 public struct DiskCheck: HealthCheck {
     public let options: CheckKind.DiskOptions
 
@@ -18,7 +19,7 @@ public struct DiskCheck: HealthCheck {
 
     public func run() async throws {
         let options = self.options
-        let failure = try await NIOThreadPool.singleton.runIfActive { () -> CheckFailure? in
+        let failure = try await BlockingCallBatcher.shared.run { () -> CheckFailure? in
             var stats = statvfs()
             guard statvfs(options.path, &stats) == 0 else {
                 return CheckFailure(.error, "statvfs \(options.path): \(String(cString: strerror(errno)))")

@@ -21,7 +21,7 @@ public struct FileCheck: HealthCheck {
     public func run() async throws {
         let options = self.options
         let now = self.now
-        let failure = try await NIOThreadPool.singleton.runIfActive { () -> CheckFailure? in
+        let failure = try await BlockingCallBatcher.shared.run { () -> CheckFailure? in
             var status = stat()
             guard stat(options.path, &status) == 0 else {
                 return CheckFailure(.error, "\(options.path): \(String(cString: strerror(errno)))")

@@ -40,28 +40,37 @@ struct BlockingCallBatcherTests {
         }.get()
     }
 
-    @Test("five calls started in one loop turn run one after another on one pool thread, though the pool has four")
-    func oneJobPerTurn() async throws {
+    /// A one-thread event loop group and a four-thread pool, shut down after `body`.
+    static func withLoopAndPool(_ body: (any EventLoop, NIOThreadPool) async throws -> Void) async throws {
         let pool = NIOThreadPool(numberOfThreads: 4)
         pool.start()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let batcher = BlockingCallBatcher(pool: pool, handoff: .seconds(10))
-        let record = Record()
-        let tasks = try await Self.startInOneTurn(5, on: group.next()) { index in
-            try await batcher.run { () -> Int in
-                record.enter()
-                usleep(2_000)
-                record.leave()
-                return index * 10
-            }
-        }
-        var results: [Int] = []
-        for task in tasks { results.append(try await task.value) }
-        #expect(results == [0, 10, 20, 30, 40])
-        #expect(record.threads == 1)
-        #expect(record.mostAtOnce == 1)
+        var failure: (any Error)?
+        do { try await body(group.next(), pool) } catch { failure = error }
         try await group.shutdownGracefully()
         try await pool.shutdownGracefully()
+        if let failure { throw failure }
+    }
+
+    @Test("five calls started in one loop turn run one after another on one pool thread, though the pool has four")
+    func oneJobPerTurn() async throws {
+        try await Self.withLoopAndPool { loop, pool in
+            let batcher = BlockingCallBatcher(pool: pool, handoff: .seconds(10))
+            let record = Record()
+            let tasks = try await Self.startInOneTurn(5, on: loop) { index in
+                try await batcher.run { () -> Int in
+                    record.enter()
+                    usleep(2_000)
+                    record.leave()
+                    return index * 10
+                }
+            }
+            var results: [Int] = []
+            for task in tasks { results.append(try await task.value) }
+            #expect(results == [0, 10, 20, 30, 40])
+            #expect(record.threads == 1)
+            #expect(record.mostAtOnce == 1)
+        }
     }
 
     @Test("the same five calls without a loop (as from a test clock's task) are five pool jobs, run side by side")
@@ -93,42 +102,39 @@ struct BlockingCallBatcherTests {
 
     @Test("a call that blocks (a hung mount) delays the others of its turn by the hand-off only; it finishes when it unblocks")
     func hungCallHandsOff() async throws {
-        let pool = NIOThreadPool(numberOfThreads: 4)
-        pool.start()
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let batcher = BlockingCallBatcher(pool: pool, handoff: .milliseconds(50))
-        let hung = ConditionLock(value: false)
-        let clock = ContinuousClock()
-        let start = clock.now
-        // The second call hangs: the first has finished (its result is held
-        // back), the last three have not begun.
-        let tasks = try await Self.startInOneTurn(5, on: group.next()) { index in
-            try await batcher.run { () -> Int in
-                if index == 1 {
-                    hung.lock(whenValue: true)
-                    hung.unlock()
+        try await Self.withLoopAndPool { loop, pool in
+            let batcher = BlockingCallBatcher(pool: pool, handoff: .milliseconds(50))
+            let hung = ConditionLock(value: false)
+            let clock = ContinuousClock()
+            let start = clock.now
+            // The second call hangs: the first has finished (its result is held
+            // back), the last three have not begun.
+            let tasks = try await Self.startInOneTurn(5, on: loop) { index in
+                try await batcher.run { () -> Int in
+                    if index == 1 {
+                        hung.lock(whenValue: true)
+                        hung.unlock()
+                    }
+                    return index
                 }
-                return index
             }
+            // Unblocks it after 1.5 s in any case, so a broken hand-off fails below instead of hanging.
+            let release = Task {
+                try? await Task.sleep(for: .milliseconds(1_500))
+                hung.lock()
+                hung.unlock(withValue: true)
+            }
+            for index in [0, 2, 3, 4] {
+                #expect(try await tasks[index].value == index)
+            }
+            let others = start.duration(to: clock.now)
+            #expect(others >= .milliseconds(50), "delivered at the hand-off, not before: \(others)")
+            #expect(others < .seconds(1), "not held until the hung call ends: \(others)")
+            #expect(try await tasks[1].value == 1)
+            let hungFor = start.duration(to: clock.now)
+            #expect(hungFor >= .milliseconds(1_500), "the hung call ends when it unblocks: \(hungFor)")
+            await release.value
         }
-        // Unblocks it after 1.5 s in any case, so a broken hand-off fails below instead of hanging.
-        let release = Task {
-            try? await Task.sleep(for: .milliseconds(1_500))
-            hung.lock()
-            hung.unlock(withValue: true)
-        }
-        for index in [0, 2, 3, 4] {
-            #expect(try await tasks[index].value == index)
-        }
-        let others = start.duration(to: clock.now)
-        #expect(others >= .milliseconds(50), "delivered at the hand-off, not before: \(others)")
-        #expect(others < .seconds(1), "not held until the hung call ends: \(others)")
-        #expect(try await tasks[1].value == 1)
-        let hungFor = start.duration(to: clock.now)
-        #expect(hungFor >= .milliseconds(1_500), "the hung call ends when it unblocks: \(hungFor)")
-        await release.value
-        try await group.shutdownGracefully()
-        try await pool.shutdownGracefully()
     }
 
     @Test("a pool that has shut down: the call throws ThreadPoolInactive, on a loop or off it")

@@ -2,9 +2,11 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// Runs checks' short blocking calls (`statvfs`, `stat`, `getaddrinfo`) on
-/// NIO's thread pool, gathering the calls started in one event-loop turn
-/// into one pool job.
+/// Runs checks' short blocking calls (the disk check's `statvfs`, the file
+/// check's `stat`) on NIO's thread pool, gathering the calls started in one
+/// event-loop turn into one pool job. (A DNS lookup takes milliseconds, not
+/// microseconds, and would be charged to the durations of the calls queued
+/// behind it: the dns check keeps a pool job of its own.)
 ///
 /// The scheduler fires the runs due in one slot in the same loop turn, so
 /// with 50 disk checks at 1 s a slot's five calls cost one pool thread
@@ -50,7 +52,7 @@ final class BlockingCallBatcher: Sendable {
 
     private func enqueue(_ call: @escaping Call) {
         guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else {
-            submitAlone(call)
+            Self.submitAlone(call, to: pool)
             return
         }
         let first = pending.withLockedValue { pending in
@@ -67,7 +69,7 @@ final class BlockingCallBatcher: Sendable {
             return pending
         }
         guard calls.count > 1 else {
-            if let call = calls.first { submitAlone(call) }
+            if let call = calls.first { Self.submitAlone(call, to: pool) }
             return
         }
         let batch = Batch(calls)
@@ -85,7 +87,7 @@ final class BlockingCallBatcher: Sendable {
         }
     }
 
-    private func submitAlone(_ call: @escaping Call) {
+    private static func submitAlone(_ call: @escaping Call, to pool: NIOThreadPool) {
         pool.submit { state in call(state == .active)() }
     }
 }
@@ -148,9 +150,7 @@ extension BlockingCallBatcher {
         func handleScheduledCallback(eventLoop: some EventLoop) {
             guard let (results, waiting) = batch.handOff() else { return }
             for resume in results { resume() }
-            for call in waiting {
-                pool.submit { state in call(state == .active)() }
-            }
+            for call in waiting { BlockingCallBatcher.submitAlone(call, to: pool) }
         }
     }
 }

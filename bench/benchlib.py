@@ -1,4 +1,4 @@
-"""Helpers shared by the Python benchmark drivers (bench/drain, bench/soak)."""
+"""Helpers shared by the Python benchmark drivers (bench/run, bench/idle-cpu, bench/drain, bench/soak)."""
 import os, socket, subprocess, tempfile, time
 
 
@@ -26,3 +26,34 @@ def start_exporter(binary, config_template):
     proc.kill()
     os.unlink(config)
     raise RuntimeError(f"{binary} did not listen on 127.0.0.1:{port}")
+
+
+def get_status(port, path="/livez"):
+    with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        head = s.recv(64).decode(errors="replace")
+    return int(head.split(" ")[1])
+
+
+def wait_up(port, seconds=10):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if get_status(port) == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise SystemExit(f"bench: nothing answered 200 on 127.0.0.1:{port}/livez")
+
+
+def cpu_ns(pid):
+    """CPU time of every thread, in ns (schedstat: finer than the 10 ms ticks of /proc/PID/stat)."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except FileNotFoundError:
+            pass  # a thread that just ended
+    return total

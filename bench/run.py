@@ -16,6 +16,8 @@ import sys
 import tempfile
 import time
 
+from benchlib import cpu_ns, get_status, wait_up
+
 BINARY = os.environ.get("HEALTH_EXPORTER", ".build-release/release/health-exporter")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
@@ -38,25 +40,6 @@ def config(path, port, checks, grpc=None):
         f.write("checks:\n")
         for line in checks:
             f.write(f"  - {line}\n")
-
-
-def get_status(port, path="/livez"):
-    with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-        s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
-        head = s.recv(64).decode(errors="replace")
-    return int(head.split(" ")[1])
-
-
-def wait_up(port, seconds=10):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if get_status(port) == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise SystemExit(f"bench: nothing answered 200 on 127.0.0.1:{port}/livez")
 
 
 def wrk(port, path, connections=32):
@@ -101,18 +84,6 @@ def wait_grpc(port, seconds=10):
 def rss_kb(pid, field="VmRSS"):
     with open(f"/proc/{pid}/status") as f:
         return int(re.search(rf"{field}:\s+(\d+)", f.read()).group(1))
-
-
-def cpu_ns(pid):
-    """CPU time of every thread, in ns (schedstat: finer than the 10 ms ticks of /proc/PID/stat)."""
-    total = 0
-    for task in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
-                total += int(f.read().split()[0])
-        except FileNotFoundError:
-            pass  # a thread that just ended
-    return total
 
 
 def pid_of_port(port):

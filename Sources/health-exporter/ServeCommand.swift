@@ -61,6 +61,8 @@ struct ServeCommand: AsyncParsableCommand {
             )
         }
 
+        StartupPageRelease.schedule(after: settings.limits.releaseStartupPages, logger: logger)
+
         let inheritedListener: CInt?
         do {
             inheritedListener = try SocketActivation.inheritedListener()

@@ -17,6 +17,7 @@ struct ConfigLoaderTests {
         #expect(config.root == .statusz)
         #expect(config.limits.headerTimeout == .seconds(10))
         #expect(config.limits.bodyTimeout == .seconds(10))
+        #expect(config.limits.releaseStartupPages == .seconds(10))
         #expect(config.grpc == nil, "no gRPC unless asked for")
     }
 
@@ -40,7 +41,7 @@ struct ConfigLoaderTests {
             notify: {readyWhen: started}
             log: {format: logfmt, level: debug}
             expose: {details: never}
-            limits: {maxConnections: 10, idleTimeout: 30s, headerTimeout: 3s, bodyTimeout: 4s, maxHeaderBytes: 4KiB, maxBodyBytes: 1KiB}
+            limits: {maxConnections: 10, idleTimeout: 30s, headerTimeout: 3s, bodyTimeout: 4s, maxHeaderBytes: 4KiB, maxBodyBytes: 1KiB, releaseStartupPages: 0s}
             checks:
               - name: database
                 kind: simulated
@@ -62,7 +63,8 @@ struct ConfigLoaderTests {
         #expect(config.root == .hello)
         #expect(config.expose.details == .never)
         #expect(config.limits == .init(
-            maxConnections: 10, idleTimeout: .seconds(30), headerTimeout: .seconds(3), bodyTimeout: .seconds(4), maxHeaderBytes: 4096, maxBodyBytes: 1024))
+            maxConnections: 10, idleTimeout: .seconds(30), headerTimeout: .seconds(3), bodyTimeout: .seconds(4), maxHeaderBytes: 4096, maxBodyBytes: 1024,
+            releaseStartupPages: .zero))
         #expect(config.checks.count == 2)
         let database = try #require(config.checks.first)
         #expect(database.kind == .simulated(.init(detail: "Database not available")))
@@ -222,6 +224,10 @@ struct ConfigLoaderTests {
         (
             "zero header timeout", "limits: {headerTimeout: 0s}\n", .invalidValue,
             #"bad.yaml:1:25: limits.headerTimeout "0s" must be a positive duration"#
+        ),
+        (
+            "start-up pages released after a negative time", "limits: {releaseStartupPages: -1s}\n", .invalidValue,
+            #"bad.yaml:1:31: limits.releaseStartupPages "-1s" must be a non-negative duration"#
         ),
         (
             "grpc without listen", "grpc: {maxWatchers: 10}\n", .missingKey,

@@ -85,6 +85,39 @@ struct ServeLifecycleTests {
         #expect(service.stopSkippingDrain() == 0)
     }
 
+    @Test("limits.releaseStartupPages: the start-up pages leave the resident set, and probes, metrics and reloads go on")
+    func releaseStartupPages() async throws {
+        let config = """
+            listen: 127.0.0.1:0
+            admin: {enabled: true}
+            limits: {releaseStartupPages: 1s}
+            checks:
+              - {name: database, kind: simulated}
+            """
+        let path = try TemporaryFile.write(config, suffix: ".yaml")
+        defer { TemporaryFile.remove(path) }
+        let service = try ExecutableUnderTest.Service(["--config", path])
+        let port = try #require(service.listeningPort())
+        let released = try #require(service.waitForLine(containing: "start-up pages released"))
+        func kilobytes(_ key: String) -> Int? {
+            released.firstRange(of: "\"\(key)\":\"").flatMap { range in Int(released[range.upperBound...].prefix { $0.isNumber }) }
+        }
+        let before = try #require(kilobytes("rss_before_kB"), "\(released)")
+        let after = try #require(kilobytes("rss_after_kB"), "\(released)")
+        #expect(after < before / 2, "\(released)")
+
+        let client = try await RawHTTPClient.connect(port: port)
+        #expect(try await client.request("GET", "/livez").status == 200)
+        #expect(try await client.request("GET", "/readyz?verbose").body.contains(#""database":{"status":"pass""#))
+        #expect(try await client.request("GET", "/metrics").body.contains(#"health_check_up{check="database"} 1"#))
+        try TemporaryFile.overwrite(path, with: config + "\n  - {name: queue, kind: simulated}\n")
+        service.signal(SIGHUP)
+        #expect(service.waitForLine(containing: "configuration reloaded") != nil, "the configuration reader faults back in")
+        #expect(try await client.request("GET", "/readyz/queue").status == 200)
+        await client.close()
+        #expect(service.stopSkippingDrain() == 0)
+    }
+
     @Test("serves on the socket systemd-socket-activate passes (LISTEN_FDS)")
     func socketActivation() async throws {
         let port = try await FreePort.find()

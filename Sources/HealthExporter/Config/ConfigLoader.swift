@@ -95,6 +95,7 @@ public enum ConfigLoader {
     private static func parseLimits(_ node: ConfigNode) throws(ConfigError) -> HealthExporterConfig.Limits {
         let keys = try node.mapping(allowedKeys: [
             "maxConnections", "idleTimeout", "headerTimeout", "bodyTimeout", "maxHeaderBytes", "maxBodyBytes", "ioThreads",
+            "releaseStartupPages",
         ])
         var limits = HealthExporterConfig.Limits()
         if let value = keys["maxConnections"] { limits.maxConnections = try value.integer(atLeast: 1) }
@@ -104,6 +105,7 @@ public enum ConfigLoader {
         if let value = keys["maxHeaderBytes"] { limits.maxHeaderBytes = Int(try value.byteSize(atLeast: 256)) }
         if let value = keys["maxBodyBytes"] { limits.maxBodyBytes = Int(try value.byteSize(atLeast: 0)) }
         if let value = keys["ioThreads"] { limits.ioThreads = try value.integer(atLeast: 1) }
+        if let value = keys["releaseStartupPages"] { limits.releaseStartupPages = try value.positiveDuration(allowingZero: true) }
         return limits
     }
 

@@ -163,6 +163,11 @@ public struct HealthExporterConfig: Sendable, Equatable {
         /// application (more loops on two cores measured slower: they fight
         /// the load for the CPU). Applied at start; a reload needs a restart.
         public var ioThreads: Int
+        /// This long after start, the binary's and its libraries' read-only
+        /// pages that start-up touched (argument and configuration parsing,
+        /// the loader's tables) leave the resident set; serving faults back
+        /// what it uses. Default 10s; 0s keeps them. Applied at start.
+        public var releaseStartupPages: Duration
 
         public init(
             maxConnections: Int = 1024,
@@ -171,7 +176,8 @@ public struct HealthExporterConfig: Sendable, Equatable {
             bodyTimeout: Duration = .seconds(10),
             maxHeaderBytes: Int = 8 * 1024,
             maxBodyBytes: Int = 64 * 1024,
-            ioThreads: Int = 1
+            ioThreads: Int = 1,
+            releaseStartupPages: Duration = .seconds(10)
         ) {
             self.maxConnections = maxConnections
             self.idleTimeout = idleTimeout
@@ -180,6 +186,7 @@ public struct HealthExporterConfig: Sendable, Equatable {
             self.maxHeaderBytes = maxHeaderBytes
             self.maxBodyBytes = maxBodyBytes
             self.ioThreads = ioThreads
+            self.releaseStartupPages = releaseStartupPages
         }
     }
 

@@ -71,7 +71,7 @@ static int release_object(struct dl_phdr_info *info, size_t size, void *data) {
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
     for (ElfW(Half) index = 0; index < info->dlpi_phnum; index++) {
         const ElfW(Phdr) *header = &info->dlpi_phdr[index];
-        if (header->p_type != PT_LOAD || (header->p_flags & PF_W) || header->p_memsz == 0) {
+        if (header->p_type != PT_LOAD || (header->p_flags & PF_W)) {
             continue;
         }
         /* Whole pages inside the segment only: a page shared with a writable neighbour is kept. */

@@ -31,14 +31,6 @@ public enum ReadOnlyPages {
         }
         return result
     }
-
-    /// This process's resident set, in bytes, from `/proc/self/statm`.
-    public static func residentBytes() -> Int? {
-        guard let text = try? TextFile.read(path: "/proc/self/statm") else { return nil }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
 }
 
 /// `madvise` refused to release the pages.

@@ -11,10 +11,10 @@ enum StartupPageRelease {
     static func schedule(after delay: Duration, logger: Logger) {
         guard delay > .zero else { return }
         MultiThreadedEventLoopGroup.singleton.next().scheduleTask(in: TimeAmount(delay)) {
-            let before = ReadOnlyPages.residentBytes()
+            let before = ProcessMetrics.residentBytes()
             do {
                 try ReadOnlyPages.release()
-                let after = ReadOnlyPages.residentBytes()
+                let after = ProcessMetrics.residentBytes()
                 logger.info(
                     "start-up pages released",
                     metadata: ["rss_before_kB": "\(before.map { $0 / 1024 } ?? 0)", "rss_after_kB": "\(after.map { $0 / 1024 } ?? 0)"])

@@ -36,5 +36,8 @@ struct ProcessMetricsTests {
         #expect(abs(start - WallClockTimestamp.now().secondsSinceEpoch) < 3600)
         #expect(value("process_cpu_seconds_total") != nil)
         #expect(try Promtool.checkMetrics(text).output == "")
+        let resident = try #require(ProcessMetrics.residentBytes())
+        let reported = try #require(value("process_resident_memory_bytes"))
+        #expect(Double(resident) > reported / 2 && Double(resident) < reported * 2, "the same figure, read again: \(resident) vs \(reported)")
     }
 }

@@ -2,10 +2,6 @@ import Testing
 
 @testable import Telemetry
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Written before the release and read after it: writable data must survive.
 nonisolated(unsafe) private var writtenBeforeRelease = 0
 
@@ -39,13 +35,5 @@ struct ReadOnlyPagesTests {
         #expect(writtenBeforeRelease == 42)
         #expect(shapes.map { $0.area() } == [16, 3])
         #expect(String(repeating: "health-exporter ", count: 4) == literal)
-        #expect(try Self.residentFileKB() > 0)
-    }
-
-    @Test("the resident set is read from /proc/self/statm")
-    func resident() throws {
-        let bytes = try #require(ReadOnlyPages.residentBytes())
-        #expect(bytes > 1 << 20)
-        #expect(bytes % Int(sysconf(Int32(_SC_PAGESIZE))) == 0)
     }
 }

@@ -76,6 +76,11 @@ public struct ProcessMetrics: Sendable {
         return nil
     }
 
+    /// The resident set in bytes, as `process_resident_memory_bytes` reports it.
+    package static func residentBytes() -> Int? {
+        readStat().map { Int($0.residentPages) * Int(sysconf(Int32(_SC_PAGESIZE))) }
+    }
+
     private static func readStat() -> Stat? {
         (try? TextFile.read(path: "/proc/self/stat")).flatMap(parseStat)
     }

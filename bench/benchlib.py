@@ -2,6 +2,11 @@
 import os, socket, subprocess, tempfile, time
 
 
+# The idle-CPU workload, one definition so bench/run and bench/idle-cpu measure the same thing:
+# 50 disk checks on / at 1 s (the Go peer's counterpart is `-deps 50`).
+IDLE_CHECKS = [f"{{name: disk{i}, kind: disk, path: /, interval: 1s}}" for i in range(50)]
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import cpu_ns, get_status, wait_up
+from benchlib import IDLE_CHECKS, cpu_ns, get_status, wait_up
 
 BINARY = os.environ.get("HEALTH_EXPORTER", ".build-release/release/health-exporter")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
@@ -132,7 +132,7 @@ def main():
         config(f"{work}/200.yaml", OURS200, [f"{{name: dep{i}, kind: simulated}}" for i in range(200)])
         config(f"{work}/hung.yaml", OURS_HUNG, simulated2 + [
             f"{{name: upstream, kind: http, url: 'http://127.0.0.1:{HUNG_TARGET}/', interval: 1s, timeout: 2s, critical: false}}"])
-        config(f"{work}/idle.yaml", OURS_IDLE, [f"{{name: disk{i}, kind: disk, path: /, interval: 1s}}" for i in range(50)])
+        config(f"{work}/idle.yaml", OURS_IDLE, IDLE_CHECKS)
         ours = {}
         for name, port in (("two", OURS2), ("200", OURS200), ("hung", OURS_HUNG), ("idle", OURS_IDLE)):
             ours[name] = start([BINARY, "--config", f"{work}/{name}.yaml", "--log-level", "error"])

@@ -62,8 +62,8 @@ struct CheckSchedulerEventLoopTests {
         }
         #expect(fastCheck.offLoop == 0, "every run started and resumed on the scheduler's loop")
         #expect(monitor.snapshot.check(named: "fast")?.isUp == true)
-        // Five runs 50 ms apart cannot take less than four intervals.
-        #expect(ContinuousClock.now - started >= .milliseconds(200))
+        // Five runs 50 ms apart cannot take less than four intervals, each moved at most half a slot (6.25 ms) earlier.
+        #expect(ContinuousClock.now - started >= .microseconds(175_000))
         // Each hung run is recorded once, by its timeout; the next run starts only after the cancelled one ended.
         let recorded = runs.withLockedValue { $0["hung"] ?? 0 }
         #expect(recorded == hungCheck.runs || recorded == hungCheck.runs - 1, "recorded \(recorded) of \(hungCheck.runs) runs")
@@ -79,13 +79,40 @@ struct CheckSchedulerEventLoopTests {
         }
     }
 
-    @Test("between runs, wake-ups are rounded up to the slot, so runs due together share one; never earlier")
-    func coalescing() {
-        typealias Timers = SchedulerTimers<ContinuousClock>
-        let slot = Duration.milliseconds(100)
-        #expect(Timers.coalesced(.uptimeNanoseconds(1_000_000_001), slot: slot) == .uptimeNanoseconds(1_100_000_000))
-        #expect(Timers.coalesced(.uptimeNanoseconds(1_099_999_999), slot: slot) == .uptimeNanoseconds(1_100_000_000))
-        #expect(Timers.coalesced(.uptimeNanoseconds(1_100_000_000), slot: slot) == .uptimeNanoseconds(1_100_000_000))
-        #expect(Timers.coalesced(.uptimeNanoseconds(1_000_000_001), slot: .zero) == .uptimeNanoseconds(1_000_000_001))
+    @Test("between runs, every run begins on the scheduler's slot grid, whose phase the jitter draws")
+    func runsOnTheGrid() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        // A 400 ms interval has 100 ms slots; the jitter's half of 250 ms puts the grid at 25 ms past each 100 ms.
+        let configs = ["a", "b"].map { CheckConfig(name: $0, kind: .custom, interval: .milliseconds(400), timeout: .seconds(1)) }
+        let starts = NIOLockedValueBox<[String: [UInt64]]>([:])
+        let checks = configs.map { config in
+            (config: config, check: ClosureHealthCheck { starts.withLockedValue { $0[config.name, default: []].append(NIODeadline.now().uptimeNanoseconds) } } as any HealthCheck)
+        }
+        let monitor = HealthMonitor(checks: configs, logger: Self.logger)
+        let scheduler = CheckScheduler(
+            checks: checks, monitor: monitor, clock: ContinuousClock(), eventLoop: loop, jitter: { $0 / 2 },
+            sweepLoop: nil, logger: Self.logger)
+        let services = ServiceGroup(services: [scheduler], logger: Self.logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await services.run() }
+            try await eventually("four runs of each check") { starts.withLockedValue { $0.values.count == 2 && $0.values.allSatisfy { $0.count >= 4 } } }
+            await services.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        let slot: UInt64 = 100_000_000
+        let phase: UInt64 = 25_000_000
+        for (name, times) in starts.withLockedValue({ $0 }) {
+            // The first run is not moved; every later one wakes on a grid point, and a loop is late, never early.
+            for time in times.dropFirst() {
+                let pastPoint = (time + slot - phase) % slot
+                #expect(pastPoint < slot / 2, "\(name) began \(pastPoint / 1_000_000) ms past its grid point")
+            }
+            // Start to start: the interval, moved by at most half a slot (plus the run itself, here microseconds).
+            for (earlier, later) in zip(times.dropFirst(), times.dropFirst(2)) {
+                #expect(later - earlier >= 350_000_000, "\(name): \((later - earlier) / 1_000_000) ms between runs")
+            }
+        }
+        try await group.shutdownGracefully()
     }
 }

@@ -8,18 +8,23 @@ import ServiceLifecycle
 /// probes only ever read the results.
 ///
 /// - Each check is, at any moment, either waiting for its next run or
-///   running: run, record, wait `interval` (plus up to 10% jitter, so checks
-///   of many pods do not hit a dependency in step). A run is never started
-///   while the previous one is still in flight (single-flight).
+///   running: run, record, wait `interval`. A run is never started while
+///   the previous one is still in flight (single-flight). The first run
+///   starts within 100 ms, at a random point, so a check's first round is
+///   quick but not simultaneous.
 /// - A run that exceeds `timeout` is recorded as `timeout` the moment the
 ///   timeout fires, and cancelled.
 /// - In real time (`ContinuousClock`), the waits are NIO timers on one event
 ///   loop and runs execute there (``EventLoopTaskExecutor``): between runs a
-///   check costs no task, no thread and no sleep, and runs due within the
-///   same slot (1/10 of the interval, at most 250 ms) share one wake-up.
-///   Any other clock (a test's) is slept on, exactly.
-/// - A heartbeat beats every second from the same timers; a staleness sweep
-///   runs on another event loop's timer, so a wedged scheduler still fails liveness.
+///   check costs no task, no thread and no sleep. Each wait between runs
+///   ends on the nearest point of a ``SlotGrid`` (a quarter of the interval
+///   apart, at most 250 ms), so runs due close together share one wake-up;
+///   the grid's phase is random per scheduler, so the exporters of many pods
+///   do not hit a dependency in step. Any other clock (a test's) is slept
+///   on, exactly.
+/// - A heartbeat beats every second from the same timers and grid; a
+///   staleness sweep runs on another event loop's timer, so a wedged
+///   scheduler still fails liveness.
 /// - ``apply(_:started:retiring:)`` (a reload) stops removed and changed
 ///   checks, waits for their in-flight runs, and starts the new ones;
 ///   unchanged checks run on undisturbed.
@@ -32,6 +37,8 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
     private let timers: SchedulerTimers<C>
     private let executor: (any TaskExecutor)?
     private let jitter: @Sendable (Duration) -> Duration
+    /// Where this scheduler's slot grids sit (``SlotGrid/phase``).
+    private let phase: Duration
     private let heartbeatInterval: Duration
     private let heartbeat = NIOLockedValueBox<(wake: ScheduledWake?, stopped: Bool)>((nil, false))
     private let sweepLoop: (any EventLoop)?
@@ -44,7 +51,8 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
     ///   - eventLoop: Where timers fire and runs execute when `clock` is
     ///     `ContinuousClock` (default: one of NIO's shared loops). Ignored for
     ///     any other clock, whose own sleeps are used.
-    ///   - jitter: A random delay up to the given bound (tests pass `{ _ in .zero }`).
+    ///   - jitter: A random delay up to the given bound, for the first runs'
+    ///     spread and the slot grid's phase (tests pass `{ _ in .zero }`).
     ///   - heartbeatInterval: How often to call ``HealthMonitor/beat()``.
     ///   - sweepLoop: The event loop for the staleness sweep; nil to leave sweeping to the caller.
     public init(
@@ -65,6 +73,7 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
             ? .eventLoop(eventLoop ?? MultiThreadedEventLoopGroup.singleton.next(), clock: clock) : .clock(clock)
         self.executor = timers.executor
         self.jitter = jitter
+        self.phase = jitter(SlotGrid.maximumWidth)
         self.heartbeatInterval = heartbeatInterval
         self.sweepLoop = sweepLoop
         self.logger = logger
@@ -125,19 +134,19 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
     @discardableResult
     private func start(_ config: CheckConfig, _ check: any HealthCheck) -> Bool {
         guard let generation = loops.start(config.name) else { return false }
-        wait(config, check, generation: generation, for: jitter(min(config.interval, .milliseconds(100))), coalesced: false)
+        wait(config, check, generation: generation, for: jitter(min(config.interval, .milliseconds(100))), grid: nil)
         return true
     }
 
-    /// Waits `delay` before the next run. Between runs (`coalesced`), the
-    /// wake may come up to 1/10 of the interval (at most 250 ms) late, so
-    /// runs due close together share one loop wake-up: with 50 checks at 1 s
-    /// that took steady idle CPU from about 9 to about 4 ms per second. The
-    /// first run is never delayed (it decides readiness at start-up).
-    private func wait(_ config: CheckConfig, _ check: any HealthCheck, generation: Int, for delay: Duration, coalesced: Bool = true) {
-        let slot = coalesced ? min(config.interval / 10, .milliseconds(250)) : .zero
+    /// Waits `delay` before the next run. Between runs the wake moves to the
+    /// nearest point of the check's ``SlotGrid`` (by at most 1/8 of the
+    /// interval), so runs due close together share one loop wake-up: with 50
+    /// checks at 1 s, 1/10-interval slots took steady idle CPU from about 9
+    /// to about 4 ms per second, and quarter-interval ones by another third.
+    /// The first run (`grid: nil`) is never moved: it decides readiness at start-up.
+    private func wait(_ config: CheckConfig, _ check: any HealthCheck, generation: Int, for delay: Duration, grid: SlotGrid?) {
         loops.waiting(config.name, generation: generation) {
-            timers.schedule(after: delay, slot: slot) { self.begin(config, check, generation: generation) }
+            timers.schedule(after: delay, grid: grid) { self.begin(config, check, generation: generation) }
         }
     }
 
@@ -164,7 +173,7 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
                 if attempt.claim() {
                     monitor.record(check: config.name, result: result, duration: start.duration(to: clock.now))
                 }
-                self.wait(config, check, generation: generation, for: config.interval + self.jitter(config.interval / 10))
+                self.wait(config, check, generation: generation, for: config.interval, grid: SlotGrid(interval: config.interval, phase: self.phase))
             }
         }
         guard let run else { return }
@@ -181,7 +190,7 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
         monitor.beat()
         heartbeat.withLockedValue { heartbeat in
             guard !heartbeat.stopped else { return }
-            heartbeat.wake = timers.schedule(after: heartbeatInterval) { self.beat() }
+            heartbeat.wake = timers.schedule(after: heartbeatInterval, grid: SlotGrid(interval: heartbeatInterval, phase: phase)) { self.beat() }
         }
     }
 }

@@ -11,13 +11,15 @@ enum SchedulerTimers<C: Clock>: Sendable where C.Duration == Duration {
     case clock(C)
 
     /// Calls `body` once `delay` has passed, unless the wake is cancelled first.
-    /// - Parameter slot: On an event loop, the deadline is rounded up to a
-    ///   multiple of this, so wakes due close together fire in one loop
-    ///   iteration (timer slack); zero for an exact deadline.
-    func schedule(after delay: Duration, slot: Duration = .zero, _ body: @escaping @Sendable () -> Void) -> ScheduledWake {
+    /// - Parameter grid: On an event loop, the deadline moves to the grid's
+    ///   nearest point, so wakes due close together fire in one loop
+    ///   iteration (timer slack); nil for an exact deadline. Another clock
+    ///   keeps the exact delay.
+    func schedule(after delay: Duration, grid: SlotGrid? = nil, _ body: @escaping @Sendable () -> Void) -> ScheduledWake {
         switch self {
         case .eventLoop(let loop, _):
-            let deadline = Self.coalesced(NIODeadline.now() + .nanoseconds(max(0, delay.nanoseconds)), slot: slot)
+            let exact = NIODeadline.now() + .nanoseconds(max(0, delay.nanoseconds))
+            let deadline = grid?.nearest(exact) ?? exact
             // A scheduled callback, not a scheduled task: no promise or future per wake.
             guard let scheduled = try? loop.scheduleCallback(at: deadline, handler: Wake(body: body)) else {
                 // The loop has shut down, and with it the process: nothing is left to wake.
@@ -31,13 +33,6 @@ enum SchedulerTimers<C: Clock>: Sendable where C.Duration == Duration {
             }
             return ScheduledWake { task.cancel() }
         }
-    }
-
-    /// `deadline` rounded up to the next multiple of `slot` (unchanged for a zero slot).
-    static func coalesced(_ deadline: NIODeadline, slot: Duration) -> NIODeadline {
-        guard slot > .zero else { return deadline }
-        let width = UInt64(slot.nanoseconds)
-        return .uptimeNanoseconds((deadline.uptimeNanoseconds + width - 1) / width * width)
     }
 
     var clock: C {

@@ -79,11 +79,11 @@ struct CheckSchedulerEventLoopTests {
         }
     }
 
-    @Test("between runs, every run begins on the scheduler's slot grid, whose phase the jitter draws")
+    @Test("first runs begin at once; later runs begin on the scheduler's slot grid, whose phase the jitter draws")
     func runsOnTheGrid() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
-        // A 400 ms interval has 100 ms slots; the jitter's half of 250 ms puts the grid at 25 ms past each 100 ms.
+        // A 400 ms interval has 100 ms slots; a jitter drawing its whole bound (250 ms) puts the grid at 50 ms past each 100 ms.
         let configs = ["a", "b"].map { CheckConfig(name: $0, kind: .custom, interval: .milliseconds(400), timeout: .seconds(1)) }
         let starts = NIOLockedValueBox<[String: [UInt64]]>([:])
         let checks = configs.map { config in
@@ -91,9 +91,10 @@ struct CheckSchedulerEventLoopTests {
         }
         let monitor = HealthMonitor(checks: configs, logger: Self.logger)
         let scheduler = CheckScheduler(
-            checks: checks, monitor: monitor, clock: ContinuousClock(), eventLoop: loop, jitter: { $0 / 2 },
+            checks: checks, monitor: monitor, clock: ContinuousClock(), eventLoop: loop, jitter: { $0 },
             sweepLoop: nil, logger: Self.logger)
         let services = ServiceGroup(services: [scheduler], logger: Self.logger)
+        let started = NIODeadline.now().uptimeNanoseconds
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await services.run() }
             try await eventually("four runs of each check") { starts.withLockedValue { $0.values.count == 2 && $0.values.allSatisfy { $0.count >= 4 } } }
@@ -101,8 +102,10 @@ struct CheckSchedulerEventLoopTests {
             try await tasks.waitForAll()
         }
         let slot: UInt64 = 100_000_000
-        let phase: UInt64 = 25_000_000
+        let phase: UInt64 = 50_000_000
         for (name, times) in starts.withLockedValue({ $0 }) {
+            // Not spread by the jitter (which would draw its whole bound, 100 ms, for a first run).
+            #expect(times[0] - started < 90_000_000, "\(name)'s first run began \((times[0] - started) / 1_000_000) ms after the start")
             // The first run is not moved; every later one wakes on a grid point, and a loop is late, never early.
             for time in times.dropFirst() {
                 let pastPoint = (time + slot - phase) % slot

@@ -10,8 +10,7 @@ import ServiceLifecycle
 /// - Each check is, at any moment, either waiting for its next run or
 ///   running: run, record, wait `interval`. A run is never started while
 ///   the previous one is still in flight (single-flight). The first run
-///   starts within 100 ms, at a random point, so a check's first round is
-///   quick but not simultaneous.
+///   starts at once (at start-up it decides readiness).
 /// - A run that exceeds `timeout` is recorded as `timeout` the moment the
 ///   timeout fires, and cancelled.
 /// - In real time (`ContinuousClock`), the waits are NIO timers on one event
@@ -51,8 +50,8 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
     ///   - eventLoop: Where timers fire and runs execute when `clock` is
     ///     `ContinuousClock` (default: one of NIO's shared loops). Ignored for
     ///     any other clock, whose own sleeps are used.
-    ///   - jitter: A random delay up to the given bound, for the first runs'
-    ///     spread and the slot grid's phase (tests pass `{ _ in .zero }`).
+    ///   - jitter: A random delay up to the given bound: draws the slot
+    ///     grid's phase (tests pass `{ _ in .zero }`).
     ///   - heartbeatInterval: How often to call ``HealthMonitor/beat()``.
     ///   - sweepLoop: The event loop for the staleness sweep; nil to leave sweeping to the caller.
     public init(
@@ -79,8 +78,7 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
         self.logger = logger
     }
 
-    /// A uniformly random delay in `0...bound`: drawn once per scheduler
-    /// (its grid's phase) and once per check start, never per run.
+    /// A uniformly random delay in `0...bound`: drawn once per scheduler, for its grid's phase.
     public static func randomJitter(_ bound: Duration) -> Duration {
         .nanoseconds(Int64.random(in: 0...max(0, bound.nanoseconds)))
     }
@@ -125,12 +123,14 @@ public final class CheckScheduler<C: Clock>: Service, Sendable where C.Duration 
         logger.info("checks rescheduled", metadata: ["checks": "\(plan.checks.count)", "stopped": "\(stopped)", "started": "\(count)"])
     }
 
-    /// Schedules a check's first run after a short spread, so the first
-    /// round is quick but not simultaneous.
+    /// Schedules a check's first run at once. No spread: the checks started
+    /// together land on the same grid point from their second run on, which
+    /// a spread as wide as the first run's would split over two (two loop
+    /// wake-ups a second instead of one, for good, in about half of all starts).
     @discardableResult
     private func start(_ config: CheckConfig, _ check: any HealthCheck) -> Bool {
         guard let generation = loops.start(config.name) else { return false }
-        wait(config, check, generation: generation, for: jitter(min(config.interval, .milliseconds(100))), grid: nil)
+        wait(config, check, generation: generation, for: .zero, grid: nil)
         return true
     }
 

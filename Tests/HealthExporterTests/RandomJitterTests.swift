@@ -2,7 +2,7 @@ import Testing
 
 @testable import HealthExporter
 
-@Suite("Start jitter and grid phase: within the bound and spread over it")
+@Suite("The slot grid's random phase (randomJitter): within the bound and spread over it")
 struct RandomJitterTests {
     @Test("randomJitter stays in 0...bound, covers it, and is zero for a zero or negative bound")
     func bounds() {

@@ -8,9 +8,10 @@ import NIOPosix
 /// microseconds, and would be charged to the durations of the calls queued
 /// behind it: the dns check keeps a pool job of its own.)
 ///
-/// The scheduler fires the runs due in one slot in the same loop turn, so
-/// with 50 disk checks at 1 s a slot's five calls cost one pool thread
-/// wake-up and one hop back to the loop instead of five of each.
+/// The scheduler fires the runs due at one point of its slot grid in the
+/// same loop turn, so 50 disk checks at 1 s started together (one grid
+/// point) cost one pool thread wake-up and one hop back to the loop a
+/// second instead of one of each per call.
 ///
 /// A call that blocks (a hung NFS mount) must not hold the others up: if a
 /// job is still running `handoff` after it was submitted, the results it has

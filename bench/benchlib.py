@@ -62,3 +62,15 @@ def cpu_ns(pid):
         except FileNotFoundError:
             pass  # a thread that just ended
     return total
+
+
+def cpu_windows(pids, windows, seconds):
+    """CPU ms per second of each process in `pids` ({label: pid}), over `windows` windows of
+    `seconds` each, every process sampled in the same windows: {label: [ms/s per window]}."""
+    samples = {label: [] for label in pids}
+    for _ in range(windows):
+        before = {label: cpu_ns(pid) for label, pid in pids.items()}
+        time.sleep(seconds)
+        for label, pid in pids.items():
+            samples[label].append((cpu_ns(pid) - before[label]) / 1e6 / seconds)
+    return samples

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import IDLE_CHECKS, cpu_ns, get_status, wait_up
+from benchlib import IDLE_CHECKS, cpu_windows, get_status, wait_up
 
 BINARY = os.environ.get("HEALTH_EXPORTER", ".build-release/release/health-exporter")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
@@ -182,13 +182,7 @@ def main():
         idle_pids = {"go": go_idle.pid, "health-exporter": ours["idle"].pid}
         # The median of three 10 s windows, both servers sampled in the same ones: a single window
         # caught Go's periodic GC or a neighbour's burst and moved the ratio by 3x between runs.
-        windows = {k: [] for k in idle_pids}
-        for _ in range(3):
-            before = {k: cpu_ns(p) for k, p in idle_pids.items()}
-            time.sleep(10)
-            for k, p in idle_pids.items():
-                windows[k].append((cpu_ns(p) - before[k]) / 1e6 / 10)  # CPU ms per s
-        idle_cpu = {k: statistics.median(v) for k, v in windows.items()}
+        idle_cpu = {k: statistics.median(v) for k, v in cpu_windows(idle_pids, 3, 10).items()}
 
         log("bench: start-up, 10 runs each")
         config(f"{work}/startup.yaml", STARTUP_PORT, simulated2)
